@@ -1,0 +1,187 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { BUNDLED_MODEL } from '../workers/engine/catalogue';
+import type { ModelSpec } from '../workers/engine/types';
+import type { ErrorAction } from '../workers/errors';
+import { llmBridge } from './bridges/llm';
+import { Composer } from './components/Composer';
+import { ErrorBanner } from './components/ErrorBanner';
+import { MessageView } from './components/MessageView';
+import { ModelManager } from './components/ModelManager';
+import { Sidebar } from './components/Sidebar';
+import { useChat } from './stores';
+import type { AnswerSettings } from './stores/chat';
+import { useModel } from './stores/model';
+import { useSettings } from './stores/settings';
+
+function answerSettings(): AnswerSettings {
+  const s = useSettings.getState();
+  return {
+    sampling: { temperature: s.temperature, topK: 40, topP: 0.95 },
+    maxNewTokens: s.maxNewTokens,
+    systemPrompt: s.systemPrompt,
+  };
+}
+
+async function loadModel(spec: ModelSpec) {
+  const settings = useSettings.getState();
+  const ok = await useModel.getState().load(spec, settings.backend);
+  if (ok) await settings.update({ model: spec });
+}
+
+export function App() {
+  const chat = useChat();
+  const model = useModel();
+  const settings = useSettings();
+  const [showModels, setShowModels] = useState(false);
+  const bottom = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    (async () => {
+      await Promise.all([useSettings.getState().hydrate(), useChat.getState().hydrate()]);
+      if (cancelled) return;
+      const { backend, model: spec } = useSettings.getState();
+      await useModel.getState().detectBackend(backend);
+      if (!cancelled) await useModel.getState().load(spec, backend);
+    })();
+    const off = llmBridge.onCrash((err) => useModel.getState().markUnloaded(err));
+    return () => {
+      cancelled = true;
+      off();
+    };
+  }, []);
+
+  // A backend change takes effect at once: detect again and reload the current model.
+  const firstBackend = useRef(true);
+  useEffect(() => {
+    if (!settings.loaded) return;
+    if (firstBackend.current) {
+      firstBackend.current = false;
+      return;
+    }
+    void (async () => {
+      await useModel.getState().detectBackend(settings.backend);
+      await useModel.getState().load(useSettings.getState().model, settings.backend);
+    })();
+  }, [settings.backend, settings.loaded]);
+
+  const conversation = chat.conversations.find((c) => c.id === chat.activeId);
+  const busy = chat.streamingId !== null;
+  const lastContent = conversation?.messages.at(-1)?.content;
+
+  useEffect(() => {
+    bottom.current?.scrollIntoView({ block: 'end' });
+  }, [lastContent, conversation?.messages.length]);
+
+  // Esc stops the answer from anywhere on the page.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && useChat.getState().streamingId) void useChat.getState().stop();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const onAction = useCallback((action: ErrorAction) => {
+    useModel.getState().dismissError();
+    useChat.getState().dismissError();
+    switch (action) {
+      case 'use-bundled-model':
+        void loadModel(BUNDLED_MODEL.spec);
+        break;
+      case 'use-wasm':
+        void useSettings.getState().update({ backend: 'wasm' });
+        break;
+      case 'reload-model':
+        void loadModel(useSettings.getState().model);
+        break;
+      case 'retry':
+        if (!useModel.getState().loaded) void loadModel(useSettings.getState().model);
+        else void useChat.getState().regenerate(answerSettings());
+        break;
+      case 'new-conversation':
+        useChat.getState().newConversation();
+        break;
+      case 'free-storage':
+        setShowModels(true);
+        break;
+    }
+  }, []);
+
+  const error = chat.error ?? model.error;
+  const ready = !!model.loaded;
+  const lastAssistant = conversation?.messages.findLastIndex((m) => m.role === 'assistant') ?? -1;
+
+  return (
+    <div className="app">
+      <Sidebar
+        conversations={chat.conversations}
+        activeId={chat.activeId}
+        busy={busy}
+        onNew={chat.newConversation}
+        onSelect={chat.select}
+        onDelete={(id) => void chat.remove(id)}
+      />
+      <main className="chat">
+        <header className="topbar">
+          <button className="model-button" onClick={() => setShowModels(true)} aria-label="Models and settings">
+            {model.loaded ? model.loaded.id : model.loading ? `Loading ${model.loading.spec.id}…` : 'No model loaded'}
+          </button>
+          <span className="backend-note" data-backend={model.loaded?.backend ?? ''} title={model.loaded?.backendReason ?? model.backend?.reason}>
+            {model.loaded
+              ? `${model.loaded.backend === 'webgpu' ? 'WebGPU' : 'WASM'} — ${model.loaded.backendReason}`
+              : (model.backend?.reason ?? 'Checking for WebGPU…')}
+          </span>
+        </header>
+        {model.loading && (
+          <div className="progress top" role="progressbar" aria-label="Model loading"
+            aria-valuenow={model.loading.progress.fraction !== undefined ? Math.round(model.loading.progress.fraction * 100) : undefined}>
+            <div style={{ width: `${Math.round((model.loading.progress.fraction ?? 0) * 100)}%` }} />
+            <span>{model.loading.progress.text}</span>
+            <button className="ghost" onClick={() => model.cancelLoad()}>Cancel</button>
+          </div>
+        )}
+        {error && (
+          <ErrorBanner
+            error={error}
+            onAction={onAction}
+            onDismiss={() => {
+              chat.dismissError();
+              model.dismissError();
+            }}
+          />
+        )}
+        <section className="messages" aria-label="Messages" aria-live="polite">
+          {!conversation?.messages.length && (
+            <div className="empty">
+              <h1>Ask anything. It stays here.</h1>
+              <p>The model runs in this tab, on your own machine. Nothing you type is sent anywhere.</p>
+            </div>
+          )}
+          {conversation?.messages.map((m, i) => (
+            <MessageView
+              key={m.id}
+              message={m}
+              streaming={m.id === chat.streamingId}
+              busy={busy || !ready}
+              canRegenerate={m.role === 'assistant' && i === lastAssistant && i === conversation.messages.length - 1}
+              onRegenerate={() => void chat.regenerate(answerSettings())}
+              onEdit={(text) => void chat.editAndResend(m.id, text, answerSettings())}
+            />
+          ))}
+          <div ref={bottom} />
+        </section>
+        <Composer
+          draft={chat.draft}
+          busy={busy}
+          disabled={!ready}
+          placeholder={ready ? 'Message Redraft (Enter to send, Shift+Enter for a new line)' : 'Waiting for the model…'}
+          onDraft={chat.setDraft}
+          onSend={() => void chat.send(answerSettings())}
+          onStop={() => void chat.stop()}
+        />
+      </main>
+      {showModels && <ModelManager onClose={() => setShowModels(false)} onLoad={(spec) => void loadModel(spec)} />}
+    </div>
+  );
+}

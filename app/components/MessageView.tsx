@@ -1,0 +1,88 @@
+import { memo, useMemo, useState } from 'react';
+import { renderMarkdown } from '../markdown';
+import type { Message } from '../types';
+import { reviveError } from '../../workers/errors';
+
+interface Props {
+  message: Message;
+  streaming: boolean;
+  canRegenerate: boolean;
+  busy: boolean;
+  onRegenerate(): void;
+  onEdit(text: string): void;
+}
+
+const STATUS_LABEL: Partial<Record<NonNullable<Message['status']>, string>> = {
+  stopped: 'Stopped',
+  interrupted: 'Interrupted (the page closed while it was being written)',
+};
+
+export const MessageView = memo(function MessageView({ message, streaming, canRegenerate, busy, onRegenerate, onEdit }: Props) {
+  const [editing, setEditing] = useState(false);
+  const [text, setText] = useState(message.content);
+  const html = useMemo(() => (message.role === 'assistant' ? renderMarkdown(message.content) : ''), [message.role, message.content]);
+
+  if (editing) {
+    return (
+      <article className="message user editing" aria-label="Edit message">
+        <textarea
+          aria-label="Edit your message"
+          value={text}
+          autoFocus
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey) {
+              e.preventDefault();
+              setEditing(false);
+              onEdit(text);
+            } else if (e.key === 'Escape') {
+              setEditing(false);
+            }
+          }}
+        />
+        <div className="message-actions">
+          <button onClick={() => { setEditing(false); onEdit(text); }} disabled={busy || !text.trim()}>Save and resend</button>
+          <button className="ghost" onClick={() => setEditing(false)}>Cancel</button>
+        </div>
+      </article>
+    );
+  }
+
+  const error = message.error ? reviveError(message.error) : null;
+  return (
+    <article
+      className={`message ${message.role}`}
+      data-role={message.role}
+      data-status={message.status ?? 'done'}
+      aria-busy={streaming}
+    >
+      <header className="message-meta">
+        <span className="who">{message.role === 'user' ? 'You' : 'Redraft'}</span>
+        {message.model && <span className="model">{message.model} · {message.backend}</span>}
+        {message.stats && message.stats.generatedTokens > 0 && (
+          <span className="stats">{message.stats.generatedTokens} tokens · {message.stats.tokensPerSecond.toFixed(1)} tok/s</span>
+        )}
+      </header>
+      {message.role === 'assistant' ? (
+        // The only innerHTML in the app: markdown through the sanitiser (app/markdown.ts).
+        <div className="content markdown" dangerouslySetInnerHTML={{ __html: html }} />
+      ) : (
+        <div className="content plain">{message.content}</div>
+      )}
+      {streaming && <span className="cursor" aria-hidden>▍</span>}
+      {message.status && STATUS_LABEL[message.status] && <p className="badge">{STATUS_LABEL[message.status]}</p>}
+      {error && <p className="badge error">{error.userMessage}</p>}
+      {!streaming && (
+        <div className="message-actions">
+          <button className="ghost" onClick={() => navigator.clipboard?.writeText(message.content)}>Copy</button>
+          {message.role === 'user' && (
+            <button className="ghost" onClick={() => { setText(message.content); setEditing(true); }} disabled={busy}>Edit</button>
+          )}
+          {canRegenerate && (
+            <button className="ghost" onClick={onRegenerate} disabled={busy}>Regenerate</button>
+          )}
+        </div>
+      )}
+    </article>
+  );
+});

@@ -1,0 +1,112 @@
+import { useEffect } from 'react';
+import type { ModelSpec } from '../../workers/engine/types';
+import { useModel } from '../stores/model';
+import { useSettings } from '../stores/settings';
+
+interface Props {
+  onClose(): void;
+  onLoad(spec: ModelSpec): void;
+}
+
+const formatMB = (mb: number) => (mb >= 1000 ? `${(mb / 1000).toFixed(1)} GB` : `${mb} MB`);
+
+export function ModelManager({ onClose, onLoad }: Props) {
+  const { catalogue, loaded, loading, backend, refreshCatalogue, deleteCached } = useModel();
+  const settings = useSettings();
+
+  useEffect(() => {
+    void refreshCatalogue();
+  }, [refreshCatalogue]);
+
+  return (
+    <div className="dialog-backdrop" onClick={onClose}>
+      <section
+        className="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-label="Models"
+        onClick={(e) => e.stopPropagation()}
+        onKeyDown={(e) => e.key === 'Escape' && onClose()}
+      >
+        <header>
+          <h2>Models</h2>
+          <button className="ghost" onClick={onClose} aria-label="Close">×</button>
+        </header>
+
+        <label className="setting">
+          Backend
+          <select
+            aria-label="Backend"
+            value={settings.backend}
+            onChange={(e) => void settings.update({ backend: e.target.value as typeof settings.backend })}
+          >
+            <option value="auto">Automatic (WebGPU, else WASM)</option>
+            <option value="webgpu">WebGPU</option>
+            <option value="wasm">WASM (CPU)</option>
+          </select>
+        </label>
+        {backend && <p className="hint">{backend.reason}</p>}
+
+        {!catalogue && <p className="hint">Reading the catalogue…</p>}
+        <ul className="models">
+          {catalogue?.map((m) => {
+            const isLoaded = loaded?.id === m.spec.id;
+            const isLoading = loading?.spec.id === m.spec.id;
+            const needsGpu = m.webgpuOnly && backend?.backend !== 'webgpu';
+            return (
+              <li key={m.spec.id} data-model={m.spec.id}>
+                <div className="model-info">
+                  <strong>{m.label}</strong>
+                  <span className="hint">{m.description}</span>
+                  <span className="tags">
+                    {m.sizeMB > 0 && <span>{formatMB(m.sizeMB)}</span>}
+                    <span>{m.remote ? (m.cached ? 'cached' : 'not downloaded') : 'bundled, offline'}</span>
+                    {isLoaded && <span className="on">loaded</span>}
+                    {needsGpu && <span>needs WebGPU</span>}
+                  </span>
+                  {isLoading && loading && (
+                    <div className="progress" role="progressbar" aria-label={`Loading ${m.label}`}
+                      aria-valuemin={0} aria-valuemax={100}
+                      aria-valuenow={loading.progress.fraction !== undefined ? Math.round(loading.progress.fraction * 100) : undefined}>
+                      <div style={{ width: `${Math.round((loading.progress.fraction ?? 0) * 100)}%` }} />
+                      <span>{loading.progress.text}</span>
+                    </div>
+                  )}
+                </div>
+                <div className="model-actions">
+                  {isLoading ? (
+                    <button onClick={() => useModel.getState().cancelLoad()}>Cancel</button>
+                  ) : (
+                    <button onClick={() => onLoad(m.spec)} disabled={isLoaded || !!loading}>
+                      {isLoaded ? 'Loaded' : m.remote && !m.cached ? 'Download' : 'Load'}
+                    </button>
+                  )}
+                  {m.remote && m.cached && (
+                    <button className="ghost" onClick={() => void deleteCached(m.spec)} disabled={isLoading}>Delete</button>
+                  )}
+                </div>
+              </li>
+            );
+          })}
+        </ul>
+
+        <h3>Answer settings</h3>
+        <label className="setting">
+          Temperature {settings.temperature.toFixed(1)}
+          <input type="range" min={0} max={1.5} step={0.1} value={settings.temperature}
+            onChange={(e) => void settings.update({ temperature: Number(e.target.value) })} />
+        </label>
+        <label className="setting">
+          Longest answer (tokens)
+          <input type="number" aria-label="Longest answer (tokens)" min={1} max={4096} value={settings.maxNewTokens}
+            onChange={(e) => void settings.update({ maxNewTokens: Math.max(1, Math.min(4096, Number(e.target.value) || 1)) })} />
+        </label>
+        <label className="setting">
+          System prompt
+          <textarea aria-label="System prompt" value={settings.systemPrompt}
+            onChange={(e) => void settings.update({ systemPrompt: e.target.value })} />
+        </label>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,237 @@
+// Conversations and the answer in flight. The store talks to the llm worker only through the
+// `AnswerService` it is created with, so its state machine can be tested with a test double.
+
+import { create } from 'zustand';
+import { ContextWindowExceededError, RedraftError, serializeError, toRedraftError } from '../../workers/errors';
+import type { ChatMessage, SamplingOptions } from '../../workers/engine/types';
+import type { AnswerEvent, AnswerRequest, AnswerStats } from '../../workers/protocol';
+import type { Conversation, Message } from '../types';
+
+export interface AnswerService {
+  answer(req: AnswerRequest, onEvent: (e: AnswerEvent) => void): Promise<AnswerStats>;
+  stop(): Promise<void>;
+}
+
+export interface Persistence {
+  list(): Promise<Conversation[]>;
+  save(c: Conversation): Promise<void>;
+  remove(id: string): Promise<void>;
+}
+
+export interface AnswerSettings {
+  sampling: Omit<SamplingOptions, 'seed'>;
+  maxNewTokens: number;
+  systemPrompt: string;
+}
+
+export interface ChatState {
+  conversations: Conversation[];
+  activeId: string | null;
+  draft: string;
+  /** Id of the assistant message being written, if any. */
+  streamingId: string | null;
+  error: RedraftError | null;
+  hydrate(): Promise<void>;
+  setDraft(text: string): void;
+  newConversation(): void;
+  select(id: string): void;
+  remove(id: string): Promise<void>;
+  send(settings: AnswerSettings): Promise<void>;
+  stop(): Promise<void>;
+  regenerate(settings: AnswerSettings): Promise<void>;
+  editAndResend(messageId: string, text: string, settings: AnswerSettings): Promise<void>;
+  dismissError(): void;
+}
+
+const newId = () => crypto.randomUUID();
+const titleOf = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 60) || 'New conversation';
+
+export function createChatStore(service: AnswerService, persistence: Persistence) {
+  return create<ChatState>((set, get) => {
+    const active = (): Conversation | undefined => get().conversations.find((c) => c.id === get().activeId);
+
+    const replace = (c: Conversation) =>
+      set((s) => ({ conversations: [c, ...s.conversations.filter((x) => x.id !== c.id)] }));
+
+    const persist = async (c: Conversation) => {
+      try {
+        await persistence.save(c);
+      } catch (e) {
+        set({ error: toRedraftError(e) });
+      }
+    };
+
+    const patchMessage = (convId: string, msgId: string, patch: (m: Message) => Partial<Message>) =>
+      set((s) => ({
+        conversations: s.conversations.map((c) =>
+          c.id !== convId ? c : { ...c, messages: c.messages.map((m) => (m.id === msgId ? { ...m, ...patch(m) } : m)) },
+        ),
+      }));
+
+    /** Answers the conversation as it stands (its last message is the user's). */
+    const answer = async (conv: Conversation, settings: AnswerSettings): Promise<void> => {
+      const history: ChatMessage[] = conv.messages.map(({ role, content }) => ({ role, content }));
+      if (settings.systemPrompt.trim()) history.unshift({ role: 'system', content: settings.systemPrompt });
+      const reply: Message = { id: newId(), role: 'assistant', content: '', createdAt: Date.now(), status: 'streaming' };
+      const withReply = { ...conv, messages: [...conv.messages, reply], updatedAt: Date.now() };
+      replace(withReply);
+      set({ streamingId: reply.id, error: null });
+
+      // Tokens arrive faster than the screen refreshes: batch them per animation frame.
+      let buffered = '';
+      let scheduled = false;
+      const flush = () => {
+        scheduled = false;
+        if (!buffered) return;
+        const text = buffered;
+        buffered = '';
+        patchMessage(conv.id, reply.id, (m) => ({ content: m.content + text }));
+      };
+      const onEvent = (e: AnswerEvent) => {
+        if (e.type === 'token') {
+          buffered += e.text;
+          if (!scheduled) {
+            scheduled = true;
+            (globalThis.requestAnimationFrame ?? ((f: () => void) => setTimeout(f, 16)))(flush);
+          }
+        } else if (e.type === 'started') {
+          patchMessage(conv.id, reply.id, () => ({ model: e.model, backend: e.backend }));
+        }
+      };
+      const req: AnswerRequest = {
+        messages: history,
+        sampling: settings.sampling,
+        maxNewTokens: settings.maxNewTokens,
+        seed: Math.floor(Math.random() * 2 ** 31),
+      };
+      try {
+        const stats = await service.answer(req, onEvent);
+        flush();
+        patchMessage(conv.id, reply.id, () => ({
+          content: stats.text,
+          stats,
+          status: stats.reason === 'stopped' ? 'stopped' : 'done',
+        }));
+      } catch (e) {
+        flush();
+        const err = toRedraftError(e);
+        if (err instanceof ContextWindowExceededError) {
+          // Refused before any work: take the turn back and give the text back to the composer.
+          const lastUser = conv.messages[conv.messages.length - 1];
+          const restored = { ...conv, messages: conv.messages.slice(0, -1) };
+          replace(restored);
+          set({ draft: lastUser?.content ?? get().draft, error: err, streamingId: null });
+          await persist(restored);
+          return;
+        }
+        patchMessage(conv.id, reply.id, () => ({ status: 'error', error: serializeError(err) }));
+        set({ error: err });
+      } finally {
+        flush();
+        if (get().streamingId === reply.id) set({ streamingId: null });
+      }
+      const final = get().conversations.find((c) => c.id === conv.id);
+      if (final) await persist(final);
+    };
+
+    return {
+      conversations: [],
+      activeId: null,
+      draft: '',
+      streamingId: null,
+      error: null,
+
+      async hydrate() {
+        const all = await persistence.list();
+        // An answer that was streaming when the page closed ends as interrupted, text kept.
+        const conversations = all.map((c) => ({
+          ...c,
+          messages: c.messages.map((m) => (m.status === 'streaming' ? { ...m, status: 'interrupted' as const } : m)),
+        }));
+        set({ conversations, activeId: conversations[0]?.id ?? null });
+      },
+
+      setDraft(text) {
+        set({ draft: text });
+      },
+
+      newConversation() {
+        if (get().streamingId) return;
+        const empty = active();
+        if (empty && empty.messages.length === 0) return;
+        const now = Date.now();
+        const c: Conversation = { id: newId(), title: 'New conversation', createdAt: now, updatedAt: now, messages: [] };
+        set((s) => ({ conversations: [c, ...s.conversations], activeId: c.id, error: null }));
+      },
+
+      select(id) {
+        if (get().streamingId) return;
+        set({ activeId: id, error: null });
+      },
+
+      async remove(id) {
+        if (get().streamingId && get().activeId === id) return;
+        set((s) => ({
+          conversations: s.conversations.filter((c) => c.id !== id),
+          activeId: s.activeId === id ? (s.conversations.find((c) => c.id !== id)?.id ?? null) : s.activeId,
+        }));
+        await persistence.remove(id);
+      },
+
+      async send(settings) {
+        const text = get().draft;
+        if (!text.trim() || get().streamingId) return;
+        let conv = active();
+        if (!conv) {
+          const now = Date.now();
+          conv = { id: newId(), title: titleOf(text), createdAt: now, updatedAt: now, messages: [] };
+          set({ activeId: conv.id });
+        }
+        const user: Message = { id: newId(), role: 'user', content: text, createdAt: Date.now() };
+        const next: Conversation = {
+          ...conv,
+          title: conv.messages.length === 0 ? titleOf(text) : conv.title,
+          messages: [...conv.messages, user],
+          updatedAt: Date.now(),
+        };
+        replace(next);
+        set({ draft: '' });
+        await persist(next);
+        await answer(next, settings);
+      },
+
+      async stop() {
+        if (get().streamingId) await service.stop();
+      },
+
+      async regenerate(settings) {
+        const conv = active();
+        if (!conv || get().streamingId) return;
+        const lastUser = conv.messages.map((m) => m.role).lastIndexOf('user');
+        if (lastUser < 0) return;
+        const trimmed = { ...conv, messages: conv.messages.slice(0, lastUser + 1) };
+        replace(trimmed);
+        await answer(trimmed, settings);
+      },
+
+      async editAndResend(messageId, text, settings) {
+        const conv = active();
+        if (!conv || get().streamingId || !text.trim()) return;
+        const at = conv.messages.findIndex((m) => m.id === messageId && m.role === 'user');
+        if (at < 0) return;
+        const edited: Conversation = {
+          ...conv,
+          title: at === 0 ? titleOf(text) : conv.title,
+          messages: [...conv.messages.slice(0, at), { ...conv.messages[at], content: text, createdAt: Date.now() }],
+        };
+        replace(edited);
+        await persist(edited);
+        await answer(edited, settings);
+      },
+
+      dismissError() {
+        set({ error: null });
+      },
+    };
+  });
+}

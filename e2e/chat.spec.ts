@@ -1,0 +1,154 @@
+import { expect, test } from '@playwright/test';
+import { lastAnswer, openApp, send, setMaxTokens, storedConversations } from './helpers';
+
+test('chooses WASM by itself when there is no GPU adapter, and says why', async ({ page }) => {
+  await openApp(page, 'WASM');
+  await expect(page.locator('.backend-note')).toContainText('no usable GPU adapter');
+});
+
+test('a chat turn on the bundled model (WASM) streams an answer', async ({ page }) => {
+  await openApp(page);
+  await send(page, 'Hello');
+  const answer = await lastAnswer(page);
+  await expect(answer).toHaveAttribute('data-status', 'done');
+  await expect(answer.locator('.content')).not.toBeEmpty();
+  await expect(answer.locator('.model')).toContainText('pocket-lm · wasm');
+  // The user's turn is shown as typed, and the conversation got its title from it.
+  await expect(page.locator('article[data-role="user"] .content')).toHaveText('Hello');
+  await expect(page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: 'Hello' })).toBeVisible();
+});
+
+test('Esc stops an answer midway; the partial answer is kept and the chat goes on', async ({ page }) => {
+  await openApp(page);
+  await setMaxTokens(page, 1000);
+  await send(page, 'Tell me a story.');
+  const answer = page.locator('article[data-role="assistant"]').last();
+  await expect(answer).toHaveAttribute('data-status', 'streaming');
+  await expect(answer.locator('.content')).not.toBeEmpty();
+  await page.keyboard.press('Escape');
+  await expect(answer).toHaveAttribute('data-status', 'stopped');
+  await expect(answer.locator('.badge')).toHaveText('Stopped');
+  const partial = await answer.locator('.content').innerText();
+  expect(partial.length).toBeGreaterThan(0);
+  // Stored as stopped, with the same text.
+  const [conv] = await storedConversations(page);
+  expect(conv.messages.at(-1)).toMatchObject({ role: 'assistant', status: 'stopped' });
+  // The engine is still usable: the next turn answers.
+  await setMaxTokens(page, 24);
+  await send(page, 'Hello');
+  await expect(page.locator('article[data-role="assistant"]')).toHaveCount(2);
+  await expect(await lastAnswer(page)).toHaveAttribute('data-status', 'done');
+});
+
+test('the stop button works too', async ({ page }) => {
+  await openApp(page);
+  await setMaxTokens(page, 1000);
+  await send(page, 'Write a long paragraph.');
+  const answer = page.locator('article[data-role="assistant"]').last();
+  await expect(answer.locator('.content')).not.toBeEmpty();
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(answer).toHaveAttribute('data-status', /stopped|done/);
+  await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
+});
+
+test('a reload finds the conversation again', async ({ page }) => {
+  await openApp(page);
+  await setMaxTokens(page, 24);
+  await send(page, 'What does ocean mean?');
+  const answer = await lastAnswer(page);
+  const text = await answer.locator('.content').innerText();
+  await page.reload();
+  await openApp(page);
+  await expect(page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: 'What does ocean mean?' })).toBeVisible();
+  await expect(page.locator('article[data-role="user"] .content')).toHaveText('What does ocean mean?');
+  await expect(page.locator('article[data-role="assistant"] .content')).toHaveText(text);
+});
+
+test('regenerate replaces the answer; edit-and-resend rewrites the turn', async ({ page }) => {
+  await openApp(page);
+  await setMaxTokens(page, 24);
+  await send(page, 'Hello');
+  await lastAnswer(page);
+  await page.getByRole('button', { name: 'Regenerate' }).click();
+  await expect(await lastAnswer(page)).toHaveAttribute('data-status', 'done');
+  await expect(page.locator('article[data-role="assistant"]')).toHaveCount(1);
+
+  await page.locator('article[data-role="user"]').getByRole('button', { name: 'Edit' }).click();
+  const edit = page.getByRole('textbox', { name: 'Edit your message' });
+  await edit.fill('What is 12 + 7?');
+  await page.getByRole('button', { name: 'Save and resend' }).click();
+  await expect(page.locator('article[data-role="user"] .content')).toHaveText('What is 12 + 7?');
+  await expect(await lastAnswer(page)).toHaveAttribute('data-status', 'done');
+  await expect(page.locator('article[data-role="assistant"]')).toHaveCount(1);
+});
+
+test('new conversation and switching between conversations', async ({ page }) => {
+  await openApp(page);
+  await setMaxTokens(page, 16);
+  await send(page, 'Hello');
+  await lastAnswer(page);
+  await page.getByRole('button', { name: '+ New conversation' }).click();
+  await expect(page.locator('article')).toHaveCount(0);
+  await send(page, 'What is 3 + 4?');
+  await lastAnswer(page);
+  const nav = page.getByRole('navigation', { name: 'Conversations' });
+  await nav.getByRole('button', { name: 'Hello', exact: true }).click();
+  await expect(page.locator('article[data-role="user"] .content')).toHaveText('Hello');
+  expect(await storedConversations(page)).toHaveLength(2);
+});
+
+test('a prompt longer than the context window is refused before any work; the text stays', async ({ page }) => {
+  await openApp(page);
+  const long = 'lorem ipsum dolor sit amet '.repeat(600);
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.fill(long);
+  await box.press('Enter');
+  const alert = page.getByRole('alert');
+  await expect(alert).toHaveAttribute('data-error', 'ContextWindowExceededError');
+  await expect(alert).toContainText('too long for the model');
+  await expect(box).toHaveValue(long);
+  await expect(page.locator('article')).toHaveCount(0);
+  expect((await storedConversations(page)).flatMap((c) => c.messages)).toHaveLength(0);
+});
+
+test('markup in stored model output is rendered inert', async ({ page }) => {
+  // A conversation as the model could have written it, saved earlier and read back on load.
+  await openApp(page);
+  await page.evaluate(async () => {
+    const hostile = [
+      'Here you go: <img src=x onerror="window.__pwned=1">',
+      '<script>window.__pwned=2</script>',
+      '[click me](javascript:window.__pwned=3)',
+      '<a href="https://example.com" onclick="window.__pwned=4">link</a>',
+      '<iframe src="https://example.com"></iframe><style>body{display:none}</style>',
+      '**bold** and `code`',
+    ].join('\n\n');
+    await new Promise<void>((resolve, reject) => {
+      const open = indexedDB.open('redraft');
+      open.onsuccess = () => {
+        const tx = open.result.transaction('conversations', 'readwrite');
+        const now = Date.now();
+        tx.objectStore('conversations').put({
+          id: 'hostile', title: 'Hostile markup', createdAt: now, updatedAt: now,
+          messages: [
+            { id: 'u', role: 'user', content: 'show me', createdAt: now },
+            { id: 'a', role: 'assistant', content: hostile, createdAt: now, status: 'done' },
+          ],
+        });
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      };
+    });
+  });
+  await page.reload();
+  await openApp(page);
+  const content = page.locator('article[data-role="assistant"] .content');
+  await expect(content.locator('strong')).toHaveText('bold');
+  await expect(content.locator('code')).toHaveText('code');
+  expect(await content.locator('img, script, iframe, style, [onerror], [onclick]').count()).toBe(0);
+  expect(await content.locator('a[href^="javascript:"]').count()).toBe(0);
+  await expect(content.locator('a[href="https://example.com"]')).toHaveAttribute('rel', /noopener/);
+  await content.locator('a', { hasText: 'click me' }).click().catch(() => {});
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+  await expect(page.locator('body')).toBeVisible();
+});

@@ -1,0 +1,45 @@
+import { expect, type Page } from '@playwright/test';
+
+/** Opens the app and waits until the bundled model is loaded on the expected backend. */
+export async function openApp(page: Page, backend: 'WASM' | 'WebGPU' = 'WASM') {
+  await page.goto('/');
+  await expect(page.locator('.backend-note')).toContainText(`${backend} —`, { timeout: 120_000 });
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeEnabled();
+}
+
+export async function setMaxTokens(page: Page, n: number) {
+  await page.getByRole('button', { name: 'Models and settings' }).click();
+  const input = page.getByRole('spinbutton', { name: 'Longest answer (tokens)' });
+  await input.fill(String(n));
+  await page.getByRole('button', { name: 'Close' }).click();
+}
+
+export async function send(page: Page, text: string) {
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/** The last assistant message once it has finished (done, stopped or error). */
+export async function lastAnswer(page: Page, timeout = 120_000) {
+  const answer = page.locator('article[data-role="assistant"]').last();
+  await expect(answer).toHaveAttribute('data-status', /^(done|stopped|error)$/, { timeout });
+  return answer;
+}
+
+/** Reads the stored conversations straight from IndexedDB (what survives a reload). */
+export async function storedConversations(page: Page) {
+  return page.evaluate(
+    () =>
+      new Promise<{ title: string; messages: { role: string; content: string; status?: string }[] }[]>((resolve, reject) => {
+        const open = indexedDB.open('redraft');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('conversations', 'readonly');
+          const req = tx.objectStore('conversations').getAll();
+          req.onsuccess = () => resolve(req.result);
+          req.onerror = () => reject(req.error);
+        };
+      }),
+  );
+}

@@ -1,0 +1,45 @@
+import { expect, test } from '@playwright/test';
+import { lastAnswer, openApp, send, setMaxTokens } from './helpers';
+
+// WebGPU here is SwiftShader (software Vulkan): correct but slow, so answers are kept short.
+
+test('a chat turn on the bundled model on the WebGPU backend', async ({ page }) => {
+  await openApp(page, 'WebGPU');
+  await expect(page.locator('.backend-note')).toContainText('no shader-f16');
+  await setMaxTokens(page, 6);
+  await send(page, 'Hello');
+  const answer = await lastAnswer(page, 170_000);
+  await expect(answer).toHaveAttribute('data-status', 'done');
+  await expect(answer.locator('.model')).toContainText('pocket-lm · webgpu');
+  await expect(answer.locator('.content')).not.toBeEmpty();
+});
+
+test('a web-llm model with no network gives the named error; the bundled model still answers', async ({ page, context }) => {
+  const modelHosts = /huggingface\.co|hf\.co|raw\.githubusercontent\.com/;
+  const attempted: string[] = [];
+  // Make "no network" explicit, whatever the machine running the test can reach.
+  await context.route(modelHosts, (route) => {
+    attempted.push(route.request().url());
+    return route.abort('internetdisconnected');
+  });
+  await openApp(page, 'WebGPU');
+  await page.getByRole('button', { name: 'Models and settings' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Models' });
+  // web-llm's catalogue lists q4f32 variants here: SwiftShader has no shader-f16.
+  const row = dialog.locator('li[data-model="SmolLM2-360M-Instruct-q4f32_1-MLC"]');
+  await expect(row).toContainText('not downloaded');
+  await row.getByRole('button', { name: 'Download' }).click();
+  const alert = page.getByRole('alert');
+  await expect(alert).toHaveAttribute('data-error', 'ModelDownloadError', { timeout: 60_000 });
+  await expect(alert).toContainText('could not be downloaded');
+  expect(attempted.length).toBeGreaterThan(0);
+  await page.getByRole('button', { name: 'Close' }).click();
+
+  await alert.getByRole('button', { name: 'Use the bundled model' }).click();
+  await expect(page.locator('.model-button')).toHaveText('pocket-lm', { timeout: 120_000 });
+  await setMaxTokens(page, 4);
+  await send(page, 'Hello');
+  const answer = await lastAnswer(page, 170_000);
+  await expect(answer).toHaveAttribute('data-status', 'done');
+  await expect(answer.locator('.content')).not.toBeEmpty();
+});

@@ -1,0 +1,37 @@
+// Serves the production build (dist/) on localhost with the headers the app needs.
+// Usage: node scripts/serve.mjs [--port 4173]
+import http from 'node:http';
+import { existsSync } from 'node:fs';
+import sirv from 'sirv';
+import { SECURITY_HEADERS } from './security-headers.mjs';
+
+const portArg = process.argv.indexOf('--port');
+const port = Number(portArg > 0 ? process.argv[portArg + 1] : process.env.PORT ?? 4173);
+if (!existsSync('dist/index.html')) {
+  console.error('dist/ is missing: run `npm run build` first (or `npm start`, which builds).');
+  process.exit(1);
+}
+
+const files = sirv('dist', {
+  etag: true,
+  gzip: false,
+  single: false,
+  setHeaders(res, pathname) {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    // Hashed assets never change; models and the page are revalidated.
+    if (pathname.startsWith('/assets/')) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    else res.setHeader('Cache-Control', 'no-cache');
+  },
+});
+
+const server = http.createServer((req, res) => {
+  files(req, res, () => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    res.statusCode = 404;
+    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    res.end('Not found');
+  });
+});
+server.listen(port, '127.0.0.1', () => {
+  console.log(`Redraft is running at http://localhost:${port}/`);
+});

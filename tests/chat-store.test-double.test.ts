@@ -1,0 +1,127 @@
+// The chat store's state machine, driven by a test double of the answer service (no model).
+import { describe, expect, it } from 'vitest';
+import { createChatStore, type AnswerService, type AnswerSettings, type Persistence } from '../app/stores/chat';
+import type { Conversation } from '../app/types';
+import { ContextWindowExceededError, serializeError } from '../workers/errors';
+import type { AnswerEvent, AnswerRequest, AnswerStats } from '../workers/protocol';
+
+const settings: AnswerSettings = { sampling: { temperature: 0, topK: 0, topP: 1 }, maxNewTokens: 16, systemPrompt: '' };
+
+function memoryPersistence(initial: Conversation[] = []): Persistence & { saved: Map<string, Conversation> } {
+  const saved = new Map(initial.map((c) => [c.id, c]));
+  return {
+    saved,
+    list: async () => [...saved.values()],
+    save: async (c) => void saved.set(c.id, structuredClone(c)),
+    remove: async (id) => void saved.delete(id),
+  };
+}
+
+/** Answers with the given words, one event each; `stop()` ends the answer early. */
+function fakeService(words: string[], opts: { refuse?: boolean } = {}): AnswerService & { requests: AnswerRequest[] } {
+  let stopped = false;
+  const requests: AnswerRequest[] = [];
+  return {
+    requests,
+    async answer(req, onEvent: (e: AnswerEvent) => void): Promise<AnswerStats> {
+      requests.push(req);
+      if (opts.refuse) throw serializeError(new ContextWindowExceededError(9999, 1024));
+      stopped = false;
+      onEvent({ type: 'started', promptTokens: 3, droppedMessages: 0, backend: 'wasm', model: 'fake' });
+      let text = '';
+      for (const w of words) {
+        await new Promise((r) => setTimeout(r, 5));
+        if (stopped) break;
+        text += w;
+        onEvent({ type: 'token', text: w, token: 1, logprob: 0 });
+      }
+      return { reason: stopped ? 'stopped' : 'eos', promptTokens: 3, generatedTokens: words.length, prefillMs: 1, firstTokenMs: 1, totalMs: 2, tokensPerSecond: 1, text };
+    },
+    async stop() {
+      stopped = true;
+    },
+  };
+}
+
+describe('chat store (test double engine)', () => {
+  it('sends, streams and stores a finished answer', async () => {
+    const db = memoryPersistence();
+    const store = createChatStore(fakeService(['Hi', ' there', '.']), db);
+    store.getState().setDraft('Hello');
+    await store.getState().send(settings);
+    const conv = store.getState().conversations[0];
+    expect(conv.title).toBe('Hello');
+    expect(conv.messages.map((m) => [m.role, m.content, m.status])).toEqual([
+      ['user', 'Hello', undefined],
+      ['assistant', 'Hi there.', 'done'],
+    ]);
+    expect(store.getState().draft).toBe('');
+    expect(store.getState().streamingId).toBeNull();
+    expect(db.saved.get(conv.id)?.messages[1].content).toBe('Hi there.');
+  });
+
+  it('stop keeps the partial answer and marks it stopped', async () => {
+    const store = createChatStore(fakeService(Array(50).fill('word ')), memoryPersistence());
+    store.getState().setDraft('Tell me a story');
+    const sending = store.getState().send(settings);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(store.getState().streamingId).not.toBeNull();
+    await store.getState().stop();
+    await sending;
+    const reply = store.getState().conversations[0].messages[1];
+    expect(reply.status).toBe('stopped');
+    expect(reply.content.length).toBeGreaterThan(0);
+    expect(reply.content.length).toBeLessThan(250);
+  });
+
+  it('a prompt refused for its length takes nothing and gives the text back', async () => {
+    const db = memoryPersistence();
+    const store = createChatStore(fakeService([], { refuse: true }), db);
+    store.getState().setDraft('very long text');
+    await store.getState().send(settings);
+    expect(store.getState().draft).toBe('very long text');
+    expect(store.getState().error).toBeInstanceOf(ContextWindowExceededError);
+    expect(store.getState().conversations[0].messages).toEqual([]);
+    expect([...db.saved.values()][0].messages).toEqual([]);
+  });
+
+  it('regenerate replaces the last answer; edit-and-resend cuts the turns after the edit', async () => {
+    const service = fakeService(['A']);
+    const store = createChatStore(service, memoryPersistence());
+    store.getState().setDraft('one');
+    await store.getState().send(settings);
+    store.getState().setDraft('two');
+    await store.getState().send(settings);
+    await store.getState().regenerate(settings);
+    let msgs = store.getState().conversations[0].messages;
+    expect(msgs.map((m) => m.content)).toEqual(['one', 'A', 'two', 'A']);
+    expect(service.requests.at(-1)!.messages.map((m) => m.content)).toEqual(['one', 'A', 'two']);
+
+    await store.getState().editAndResend(msgs[0].id, 'uno', settings);
+    msgs = store.getState().conversations[0].messages;
+    expect(msgs.map((m) => m.content)).toEqual(['uno', 'A']);
+    expect(store.getState().conversations[0].title).toBe('uno');
+  });
+
+  it('sends the system prompt first when there is one', async () => {
+    const service = fakeService(['ok']);
+    const store = createChatStore(service, memoryPersistence());
+    store.getState().setDraft('hi');
+    await store.getState().send({ ...settings, systemPrompt: 'Be brief.' });
+    expect(service.requests[0].messages[0]).toEqual({ role: 'system', content: 'Be brief.' });
+  });
+
+  it('an answer that was streaming when the page closed comes back as interrupted', async () => {
+    const conv: Conversation = {
+      id: 'c', title: 't', createdAt: 1, updatedAt: 1,
+      messages: [
+        { id: 'u', role: 'user', content: 'q', createdAt: 1 },
+        { id: 'a', role: 'assistant', content: 'half', createdAt: 1, status: 'streaming' },
+      ],
+    };
+    const store = createChatStore(fakeService([]), memoryPersistence([conv]));
+    await store.getState().hydrate();
+    expect(store.getState().activeId).toBe('c');
+    expect(store.getState().conversations[0].messages[1]).toMatchObject({ content: 'half', status: 'interrupted' });
+  });
+});

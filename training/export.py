@@ -1,0 +1,134 @@
+"""Exports a trained Pocket checkpoint to the transformers.js layout:
+
+  public/models/pocket-lm/{config.json, generation_config.json, tokenizer.json,
+                            tokenizer_config.json, onnx/model.onnx, README.md}
+
+The ONNX graph takes `input_ids`, `attention_mask`, `position_ids` and
+`past_key_values.{i}.key|value` ([batch, kv_heads, past, head_dim]) and returns `logits` and
+`present.{i}.key|value`: the names transformers.js feeds and reads for a `llama` model.
+It also writes greedy reference tokens from PyTorch, which check_export.mjs compares with
+what transformers.js generates from the exported files.
+
+  /usr/bin/python3 training/export.py --run smoke-sft
+"""
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from model import Pocket, PocketConfig  # noqa: E402
+import tokenizer as tok  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent
+REPO = ROOT.parent
+REFERENCE_PROMPTS = [
+    "Hello",
+    "What does ocean mean?",
+    "What is 12 + 7?",
+    "Tell me a story.",
+    'Repeat exactly: <img src=x onerror="window.__pwned=1">',
+]
+
+
+class OnnxWrapper(torch.nn.Module):
+    def __init__(self, model: Pocket):
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids, attention_mask, position_ids, *past_flat):
+        past = [(past_flat[2 * i], past_flat[2 * i + 1]) for i in range(len(past_flat) // 2)]
+        logits, presents = self.model(input_ids, past, position_ids, attention_mask)
+        flat = [t for kv in presents for t in kv]
+        return (logits, *flat)
+
+
+@torch.no_grad()
+def greedy(model, ids, eos, n=48):
+    out, past, x = [], None, torch.tensor([ids])
+    for _ in range(n):
+        logits, past = model(x, past)
+        t = int(logits[0, -1].argmax())
+        if t == eos:
+            break
+        out.append(t)
+        x = torch.tensor([[t]])
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--run", default="smoke-sft")
+    ap.add_argument("--out", default=str(REPO / "public" / "models" / "pocket-lm"))
+    args = ap.parse_args()
+    run = ROOT / "out" / args.run
+    state = torch.load(run / "ckpt.pt", map_location="cpu")
+    record = state["record"]
+    cfg = PocketConfig(**record["config"]["model"])
+    model = Pocket(cfg)
+    model.load_state_dict(state["model"])
+    model.eval()
+    out = Path(args.out)
+    (out / "onnx").mkdir(parents=True, exist_ok=True)
+
+    sp = tok.load()
+    tok.to_hf(sp, out)
+    im_end = sp.piece_to_id("<|im_end|>")
+    config = {
+        "architectures": ["LlamaForCausalLM"], "model_type": "llama",
+        "vocab_size": cfg.vocab_size, "hidden_size": cfg.d_model, "intermediate_size": cfg.ffn_dim,
+        "num_hidden_layers": cfg.n_layers, "num_attention_heads": cfg.n_heads,
+        "num_key_value_heads": cfg.n_kv_heads, "head_dim": cfg.head_dim,
+        "max_position_embeddings": cfg.max_seq_len, "rms_norm_eps": cfg.norm_eps,
+        "rope_theta": cfg.rope_theta, "tie_word_embeddings": True, "hidden_act": "silu",
+        "bos_token_id": sp.bos_id(), "eos_token_id": im_end, "pad_token_id": 0, "torch_dtype": "float32",
+    }
+    (out / "config.json").write_text(json.dumps(config, indent=2))
+    (out / "generation_config.json").write_text(json.dumps(
+        {"bos_token_id": sp.bos_id(), "eos_token_id": im_end, "pad_token_id": 0, "max_length": cfg.max_seq_len}, indent=2))
+
+    hd, kv = cfg.head_dim, cfg.n_kv_heads
+    past = []
+    for _ in range(cfg.n_layers):
+        past += [torch.zeros(1, kv, 3, hd), torch.zeros(1, kv, 3, hd)]
+    ids = torch.tensor([[5, 6]])
+    mask = torch.ones(1, 5, dtype=torch.long)
+    pos = torch.tensor([[3, 4]])
+    names_past = [f"past_key_values.{i}.{k}" for i in range(cfg.n_layers) for k in ("key", "value")]
+    names_present = [f"present.{i}.{k}" for i in range(cfg.n_layers) for k in ("key", "value")]
+    dyn = {"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "total"},
+           "position_ids": {0: "batch", 1: "seq"}, "logits": {0: "batch", 1: "seq"}}
+    for n in names_past:
+        dyn[n] = {0: "batch", 2: "past"}
+    for n in names_present:
+        dyn[n] = {0: "batch", 2: "total"}
+    torch.onnx.export(
+        OnnxWrapper(model), (ids, mask, pos, *past), str(out / "onnx" / "model.onnx"),
+        input_names=["input_ids", "attention_mask", "position_ids", *names_past],
+        output_names=["logits", *names_present], dynamic_axes=dyn, opset_version=17,
+        do_constant_folding=True,
+    )
+
+    refs = []
+    for p in REFERENCE_PROMPTS:
+        prompt = tok.encode_text(sp, tok.render_chat([{"role": "user", "content": p}], add_generation_prompt=True))
+        gen = greedy(model, prompt, im_end)
+        refs.append({"prompt": p, "prompt_ids": prompt, "greedy_ids": gen, "text": sp.decode(gen)})
+        print(f"{p!r} -> {sp.decode(gen)!r}")
+    (ROOT / "out" / "reference.json").write_text(json.dumps(refs, indent=2))
+
+    size_mb = (out / "onnx" / "model.onnx").stat().st_size / 1e6
+    card = (ROOT / "MODEL_CARD.md").read_text().format(
+        params=f"{model.num_params()/1e6:.2f}M", run=args.run, heldout=record.get("heldout_loss"),
+        steps=record.get("steps"), size=f"{size_mb:.1f}", layers=cfg.n_layers, d=cfg.d_model,
+        heads=cfg.n_heads, kv=cfg.n_kv_heads, ctx=cfg.max_seq_len)
+    (out / "README.md").write_text(card)
+    shutil.copy(run / "record.json", out / "training-record.json")
+    print(f"exported {out} ({size_mb:.1f} MB onnx)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,172 @@
+"""Trains Pocket: `--stage pretrain` on the extracted text, `--stage sft` on the chat set
+(loss on the assistant's tokens only). One loop for both; a JSON config holds the settings and
+command-line flags override it. Resumable: `--resume` continues from the run's last checkpoint,
+`--init` starts from another run's weights (SFT from pretraining).
+
+  /usr/bin/python3 training/train.py --config training/configs/smoke-pretrain.json
+  /usr/bin/python3 training/train.py --config training/configs/smoke-sft.json
+"""
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from model import Pocket, PocketConfig  # noqa: E402
+import tokenizer as tok  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent
+OUT = ROOT / "out"
+
+
+def pretrain_tokens(sp, split):
+    cache = OUT / f"pretrain.{split}.npy"
+    if cache.exists():
+        return np.load(cache)
+    ids = []
+    for f in sorted((OUT / "text").glob(f"*.{split}.txt")):
+        for line in f.read_text(encoding="utf-8").splitlines():
+            ids.extend(sp.encode(line))
+            ids.append(sp.eos_id())
+    arr = np.array(ids, dtype=np.uint16)
+    np.save(cache, arr)
+    return arr
+
+
+def sft_examples(sp, split, seq_len):
+    """(ids, targets) per conversation; targets are -100 except on assistant replies."""
+    out = []
+    for line in open(OUT / "text" / f"chat.{split}.jsonl", encoding="utf-8"):
+        ids, tgt = [], []
+        for m in json.loads(line)["messages"]:
+            head = tok.encode_text(sp, f"<|im_start|>{m['role']}\n")
+            body = tok.encode_text(sp, f"{m['content']}<|im_end|>")
+            nl = tok.encode_text(sp, "\n")
+            ids += head + body + nl
+            learn = m["role"] == "assistant"
+            tgt += [-100] * len(head) + (body if learn else [-100] * len(body)) + [-100] * len(nl)
+        # Targets are the next token: shift left by one.
+        ids, tgt = ids[: seq_len + 1], tgt[: seq_len + 1]
+        out.append((ids[:-1], tgt[1:]))
+    return out
+
+
+def batches_pretrain(data, batch, seq_len, rng):
+    while True:
+        starts = rng.integers(0, len(data) - seq_len - 1, batch)
+        x = np.stack([data[s : s + seq_len] for s in starts]).astype(np.int64)
+        y = np.stack([data[s + 1 : s + seq_len + 1] for s in starts]).astype(np.int64)
+        yield torch.from_numpy(x), torch.from_numpy(y)
+
+
+def batches_sft(examples, batch, rng):
+    order = list(range(len(examples)))
+    while True:
+        random.Random(int(rng.integers(1 << 30))).shuffle(order)
+        for i in range(0, len(order) - batch + 1, batch):
+            group = [examples[j] for j in order[i : i + batch]]
+            n = max(len(g[0]) for g in group)
+            x = torch.zeros(batch, n, dtype=torch.long)
+            y = torch.full((batch, n), -100, dtype=torch.long)
+            for r, (ids, tgt) in enumerate(group):
+                x[r, : len(ids)] = torch.tensor(ids)
+                y[r, : len(tgt)] = torch.tensor(tgt)
+            yield x, y
+
+
+@torch.no_grad()
+def evaluate(model, batches, n=20):
+    model.eval()
+    losses = [model.loss(*next(batches)).item() for _ in range(n)]
+    model.train()
+    return sum(losses) / len(losses)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--config", required=True)
+    ap.add_argument("--resume", action="store_true")
+    ap.add_argument("--device", default=None)
+    ap.add_argument("--minutes", type=float, default=None, help="stop after this much wall-clock time")
+    ap.add_argument("--set", nargs="*", default=[], help="override config keys, key=value (JSON values)")
+    args = ap.parse_args()
+    cfg = json.loads(Path(args.config).read_text())
+    for kv in args.set:
+        k, v = kv.split("=", 1)
+        cfg[k] = json.loads(v)
+    if args.minutes is not None:
+        cfg["minutes"] = args.minutes
+    device = args.device or cfg.get("device", "cpu")
+    torch.set_num_threads(cfg.get("threads", os.cpu_count() or 2))
+    torch.manual_seed(cfg.get("seed", 0))
+    rng = np.random.default_rng(cfg.get("seed", 0))
+
+    run = OUT / cfg["run"]
+    run.mkdir(parents=True, exist_ok=True)
+    sp = tok.load()
+    mcfg = PocketConfig(**cfg["model"])
+    model = Pocket(mcfg).to(device)
+    step, record = 0, {"config": cfg, "params": model.num_params(), "log": []}
+    ckpt = run / "ckpt.pt"
+    if args.resume and ckpt.exists():
+        state = torch.load(ckpt, map_location=device)
+        model.load_state_dict(state["model"])
+        step, record = state["step"], state["record"]
+        print(f"resumed {run} at step {step}")
+    elif cfg.get("init"):
+        model.load_state_dict(torch.load(OUT / cfg["init"] / "ckpt.pt", map_location=device)["model"])
+        print(f"initialised from {cfg['init']}")
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg["lr"], weight_decay=cfg.get("weight_decay", 0.1), betas=(0.9, 0.95))
+    if args.resume and ckpt.exists() and "opt" in state:
+        opt.load_state_dict(state["opt"])
+
+    seq, batch = cfg["seq_len"], cfg["batch"]
+    if cfg["stage"] == "pretrain":
+        train_it = batches_pretrain(pretrain_tokens(sp, "train"), batch, seq, rng)
+        held_it = batches_pretrain(pretrain_tokens(sp, "heldout"), batch, seq, np.random.default_rng(7))
+    else:
+        train_it = batches_sft(sft_examples(sp, "train", seq), batch, rng)
+        held_it = batches_sft(sft_examples(sp, "heldout", seq), batch, np.random.default_rng(7))
+
+    print(f"{cfg['run']}: {model.num_params()/1e6:.2f}M params, stage {cfg['stage']}, device {device}")
+    total_steps, warmup = cfg["steps"], cfg.get("warmup", 100)
+    deadline = time.time() + 60 * cfg["minutes"] if cfg.get("minutes") else None
+    t0, tokens = time.time(), 0
+    model.train()
+    while step < total_steps and (deadline is None or time.time() < deadline):
+        lr = cfg["lr"] * min(1.0, (step + 1) / warmup) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, step / total_steps))))
+        for g in opt.param_groups:
+            g["lr"] = lr
+        x, y = next(train_it)
+        loss = model.loss(x.to(device), y.to(device))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        step += 1
+        tokens += x.numel()
+        if step % cfg.get("log_every", 25) == 0:
+            tps = tokens / (time.time() - t0)
+            record["log"].append({"step": step, "loss": round(loss.item(), 4), "lr": lr, "tokens_per_s": round(tps)})
+            print(f"step {step} loss {loss.item():.3f} lr {lr:.2e} {tps:.0f} tok/s", flush=True)
+        if step % cfg.get("ckpt_every", 200) == 0:
+            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "record": record}, ckpt)
+
+    record["heldout_loss"] = round(evaluate(model, held_it), 4)
+    record["steps"] = step
+    record["train_seconds"] = round(time.time() - t0 + record.get("train_seconds", 0), 1)
+    record["model_config"] = mcfg.to_dict()
+    torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "record": record}, ckpt)
+    (run / "record.json").write_text(json.dumps(record, indent=2))
+    print(f"done: step {step}, held-out loss {record['heldout_loss']}")
+
+
+if __name__ == "__main__":
+    main()

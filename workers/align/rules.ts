@@ -1,0 +1,75 @@
+// Deterministic checks on a sentence: built-in detectors of personal data and the user's own
+// phrases or patterns. Cheap enough to run on every sentence; useful on its own
+// ("never show an e-mail address") and one of the check slots of the sentence loop.
+
+export type RuleKind = 'email' | 'phone' | 'card' | 'phrase' | 'pattern';
+
+export interface RuleFinding {
+  kind: RuleKind;
+  /** The matched text and where it is in the sentence. */
+  match: string;
+  start: number;
+  end: number;
+  rule?: string;
+}
+
+export interface UserRule {
+  /** A plain phrase (case-insensitive) or, with `regex`, a JavaScript regular expression source. */
+  text: string;
+  regex?: boolean;
+}
+
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+// International or North American numbers with at least 9 digits, common separators allowed.
+const PHONE = /(?<![\w.])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]?\d{2,4}){1,3}(?!\w|\.\d)/g;
+const CARD = /(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)/g;
+
+/** Luhn checksum: true for a plausible payment card number. */
+export function luhnValid(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return false;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return digits.length >= 13 && sum % 10 === 0;
+}
+
+function findAll(re: RegExp, text: string, kind: RuleKind, keep: (m: string) => boolean = () => true, rule?: string): RuleFinding[] {
+  const out: RuleFinding[] = [];
+  for (const m of text.matchAll(re)) {
+    if (keep(m[0])) out.push({ kind, match: m[0], start: m.index!, end: m.index! + m[0].length, rule });
+  }
+  return out;
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export function checkRules(sentence: string, userRules: UserRule[] = []): RuleFinding[] {
+  const cards = findAll(CARD, sentence, 'card', (m) => luhnValid(m.replace(/[ -]/g, '')));
+  const overlapsCard = (f: RuleFinding) => cards.some((c) => f.start < c.end && c.start < f.end);
+  const findings = [
+    ...findAll(EMAIL, sentence, 'email'),
+    ...cards,
+    ...findAll(PHONE, sentence, 'phone', (m) => m.replace(/\D/g, '').length >= 9).filter((f) => !overlapsCard(f)),
+  ];
+  for (const r of userRules) {
+    if (!r.text) continue;
+    let re: RegExp;
+    try {
+      re = new RegExp(r.regex ? r.text : escapeRegex(r.text), 'gi');
+    } catch {
+      continue; // an invalid user pattern is reported by the settings UI, not here
+    }
+    findings.push(...findAll(re, sentence, r.regex ? 'pattern' : 'phrase', (m) => m.length > 0, r.text));
+  }
+  return findings.sort((a, b) => a.start - b.start);
+}

@@ -1,0 +1,91 @@
+// The plain answer loop: template the conversation, refuse what does not fit, prefill, then
+// step until an end token, the length budget or a stop. Streams events as it goes.
+
+import { ContextWindowExceededError, GenerationAbortedError } from './errors';
+import type { ChatMessage, Engine, SamplingOptions } from './engine/types';
+import type { AnswerEvent, AnswerRequest, AnswerStats } from './protocol';
+
+/** Tokens kept free for the answer when deciding whether a prompt fits. */
+export const MIN_ANSWER_TOKENS = 16;
+
+/**
+ * Encodes the conversation, dropping the oldest turns (never the system prompt or the last
+ * user message) until it leaves room for an answer. Throws when the last message alone does not fit.
+ */
+export async function encodeToFit(
+  engine: Engine,
+  messages: ChatMessage[],
+  contextWindow: number,
+): Promise<{ ids: number[]; droppedMessages: number }> {
+  const system = messages.filter((m) => m.role === 'system');
+  let turns = messages.filter((m) => m.role !== 'system');
+  let dropped = 0;
+  for (;;) {
+    const ids = await engine.encode([...system, ...turns]);
+    if (ids.length + MIN_ANSWER_TOKENS <= contextWindow) return { ids, droppedMessages: dropped };
+    if (turns.length <= 1) throw new ContextWindowExceededError(ids.length, contextWindow);
+    // Drop a whole exchange at a time so the history stays user/assistant alternating.
+    const cut = turns.length > 2 && turns[0].role === 'user' ? 2 : 1;
+    turns = turns.slice(cut);
+    dropped += cut;
+  }
+}
+
+export async function generateAnswer(
+  engine: Engine,
+  req: AnswerRequest,
+  emit: (e: AnswerEvent) => void,
+  isStopped: () => boolean,
+): Promise<AnswerStats> {
+  const info = engine.info!;
+  const t0 = performance.now();
+  const { ids, droppedMessages } = await encodeToFit(engine, req.messages, info.contextWindow);
+  emit({ type: 'started', promptTokens: ids.length, droppedMessages, backend: info.backend, model: info.id });
+  const sampling: SamplingOptions = { ...req.sampling, reportTopK: 5 };
+  engine.setSeed(req.seed);
+  const eos = new Set(info.eosTokenIds);
+  const generated: number[] = [];
+  let text = '';
+  let reason: AnswerStats['reason'] = 'length';
+  let firstTokenMs = 0;
+  let prefillMs = 0;
+  const budget = Math.min(req.maxNewTokens, info.contextWindow - ids.length);
+  try {
+    await engine.prefill(ids);
+    prefillMs = performance.now() - t0;
+    while (generated.length < budget) {
+      if (isStopped()) throw new GenerationAbortedError('stopped');
+      const step = await engine.step(sampling);
+      if (eos.has(step.token)) {
+        reason = 'eos';
+        break;
+      }
+      generated.push(step.token);
+      // Decode the whole answer and emit the new suffix: a character may span several tokens.
+      const full = engine.decode(generated);
+      if (full.length > text.length && !full.endsWith('\uFFFD')) {
+        if (!firstTokenMs) firstTokenMs = performance.now() - t0;
+        emit({ type: 'token', text: full.slice(text.length), token: step.token, logprob: step.logprob });
+        text = full;
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof GenerationAbortedError)) throw e;
+    reason = 'stopped';
+  }
+  const totalMs = performance.now() - t0;
+  // Decode speed counts the steps after the first token, so prefill does not dilute it.
+  const decodeMs = totalMs - (firstTokenMs || prefillMs);
+  const stats: AnswerStats = {
+    reason,
+    promptTokens: ids.length,
+    generatedTokens: generated.length,
+    prefillMs,
+    firstTokenMs,
+    totalMs,
+    tokensPerSecond: generated.length > 1 ? (generated.length - 1) / (decodeMs / 1000) : 0,
+    text: engine.decode(generated),
+  };
+  emit({ type: 'done', stats });
+  return stats;
+}

@@ -1,0 +1,122 @@
+// The llm worker: owns the engine and runs answers. The UI reaches it through
+// app/bridges/llm.ts; nothing here touches the DOM.
+
+import * as Comlink from 'comlink';
+import { ModelNotLoadedError, WebGPUUnavailableError, serializeError, toRedraftError } from './errors';
+import { chooseBackend, type BackendChoice, type BackendPreference } from './engine/backend';
+import { BUNDLED_MODEL, HUB_ONNX_MODELS, webLLMCatalogue, type CatalogueEntry } from './engine/catalogue';
+import { OnnxEngine } from './engine/onnx';
+import type { Engine, LoadedModelInfo, LoadProgress, ModelSpec } from './engine/types';
+import { WebLLMEngine } from './engine/webllm';
+import { generateAnswer } from './generate';
+import type { AnswerEvent, AnswerRequest, AnswerStats } from './protocol';
+
+const TRANSFORMERS_CACHE = 'transformers-cache';
+
+let engine: Engine | null = null;
+let stopRequested = false;
+
+export interface CatalogueItem extends CatalogueEntry {
+  cached: boolean;
+}
+
+async function hubCachedKeys(repo: string): Promise<Request[]> {
+  if (!('caches' in self)) return [];
+  const cache = await caches.open(TRANSFORMERS_CACHE);
+  return (await cache.keys()).filter((r) => r.url.includes(`/${repo}/`));
+}
+
+async function bundledSizeMB(): Promise<number> {
+  try {
+    const res = await fetch(`/models/${BUNDLED_MODEL.spec.kind === 'bundled' ? BUNDLED_MODEL.spec.path : ''}/onnx/model.onnx`, { method: 'HEAD' });
+    return Math.round((Number(res.headers.get('content-length')) / 1e6) * 10) / 10;
+  } catch {
+    return 0;
+  }
+}
+
+const api = {
+  async chooseBackend(preference: BackendPreference): Promise<BackendChoice> {
+    return chooseBackend(preference);
+  },
+
+  async catalogue(hasShaderF16: boolean): Promise<CatalogueItem[]> {
+    const items: CatalogueItem[] = [{ ...BUNDLED_MODEL, sizeMB: await bundledSizeMB(), cached: true }];
+    for (const m of HUB_ONNX_MODELS) {
+      const repo = m.spec.kind === 'hub-onnx' ? m.spec.repo : '';
+      items.push({ ...m, cached: (await hubCachedKeys(repo)).length > 0 });
+    }
+    const webllm = await import('@mlc-ai/web-llm');
+    for (const m of webLLMCatalogue(webllm.prebuiltAppConfig.model_list, hasShaderF16)) {
+      let cached = false;
+      try {
+        cached = await webllm.hasModelInCache(m.spec.id);
+      } catch {
+        cached = false;
+      }
+      items.push({ ...m, cached });
+    }
+    return items;
+  },
+
+  async deleteCached(spec: ModelSpec): Promise<void> {
+    if (engine?.info?.id === spec.id) await api.unload();
+    if (spec.kind === 'hub-onnx') {
+      const cache = await caches.open(TRANSFORMERS_CACHE);
+      for (const key of await hubCachedKeys(spec.repo)) await cache.delete(key);
+    } else if (spec.kind === 'webllm') {
+      const webllm = await import('@mlc-ai/web-llm');
+      await webllm.deleteModelAllInfoInCache(spec.id);
+    }
+  },
+
+  async load(
+    spec: ModelSpec,
+    preference: BackendPreference,
+    onProgress?: (p: LoadProgress) => void,
+  ): Promise<LoadedModelInfo & { backendReason: string }> {
+    await api.unload();
+    const choice = await chooseBackend(spec.kind === 'webllm' ? 'webgpu' : preference);
+    try {
+      if (spec.kind === 'webllm') {
+        if (choice.backend !== 'webgpu') throw new WebGPUUnavailableError(choice.reason);
+        engine = new WebLLMEngine();
+      } else {
+        engine = new OnnxEngine();
+      }
+      const info = await engine.load(spec, { backend: choice.backend, onProgress });
+      return { ...info, backendReason: choice.reason };
+    } catch (e) {
+      engine = null;
+      throw serializeError(e);
+    }
+  },
+
+  async unload(): Promise<void> {
+    const e = engine;
+    engine = null;
+    await e?.unload();
+  },
+
+  /** Runs one answer; events stream through `onEvent`; resolves with the stats. */
+  async answer(req: AnswerRequest, onEvent: (e: AnswerEvent) => void): Promise<AnswerStats> {
+    if (!engine?.info) throw serializeError(new ModelNotLoadedError('no model loaded'));
+    stopRequested = false;
+    const current = engine;
+    try {
+      return await generateAnswer(current, req, onEvent, () => stopRequested);
+    } catch (e) {
+      throw serializeError(toRedraftError(e));
+    }
+  },
+
+  stop(): void {
+    stopRequested = true;
+    engine?.abort();
+  },
+};
+
+export type LlmWorkerApi = typeof api;
+
+// ORT starts its WASM threads from this same chunk, named em-pthread…: they must not answer us.
+if (!self.name?.startsWith('em-pthread')) Comlink.expose(api);
