@@ -116,7 +116,7 @@ def main():
     for p in REFERENCE_PROMPTS:
         prompt = tok.encode_text(sp, tok.render_chat([{"role": "user", "content": p}], add_generation_prompt=True))
         gen = greedy(model, prompt, im_end)
-        refs.append({"prompt": p, "prompt_ids": prompt, "greedy_ids": gen, "text": sp.decode(gen)})
+        refs.append({"prompt": p, "prompt_ids": prompt, "greedy_ids": gen, "ended": len(gen) < 48, "text": sp.decode(gen)})
         print(f"{p!r} -> {sp.decode(gen)!r}")
     (ROOT / "out" / "reference.json").write_text(json.dumps(refs, indent=2))
 

@@ -81,7 +81,14 @@ export class OnnxEngine implements Engine {
   private cacheLength = 0;
   private logits: Float32Array | null = null;
 
-  constructor(private readonly localModelPath = '/models/') {}
+  /**
+   * @param localModelPath where bundled models live (a URL path in the browser, a folder in Node)
+   * @param device overrides the device passed to transformers.js (Node's runtime calls the CPU 'cpu')
+   */
+  constructor(
+    private readonly localModelPath = '/models/',
+    private readonly device?: 'cpu',
+  ) {}
 
   async load(spec: ModelSpec, opts: LoadOptions): Promise<LoadedModelInfo> {
     if (spec.kind === 'webllm') throw new ModelLoadError(`${spec.id} is a web-llm model, not an ONNX one`);
@@ -109,7 +116,7 @@ export class OnnxEngine implements Engine {
     try {
       this.tokenizer = await AutoTokenizer.from_pretrained(name, { progress_callback });
       this.model = await AutoModelForCausalLM.from_pretrained(name, {
-        device: opts.backend,
+        device: this.device ?? opts.backend,
         dtype: spec.kind === 'hub-onnx' ? ((spec.dtype ?? 'q4') as 'q4') : 'fp32',
         progress_callback,
       });

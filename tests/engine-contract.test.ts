@@ -1,0 +1,96 @@
+// The engine contract, run against every engine that can run here: OnnxEngine on the bundled
+// Pocket model (through transformers.js with Node's ONNX Runtime). WebLLMEngine needs WebGPU
+// and a downloaded model, so only its pure parts are tested (errors.test.ts, catalogue.test.ts).
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GenerationAbortedError } from '../workers/errors';
+import { OnnxEngine } from '../workers/engine/onnx';
+import type { Engine, SamplingOptions } from '../workers/engine/types';
+
+const greedy: SamplingOptions = { temperature: 0, topK: 0, topP: 1 };
+const models = path.resolve(__dirname, '../public/models') + path.sep;
+
+async function decodeGreedy(engine: Engine, n: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push((await engine.step(greedy)).token);
+  return out;
+}
+
+describe('Engine contract: OnnxEngine on pocket-lm', () => {
+  const engine = new OnnxEngine(models, 'cpu');
+  let prompt: number[];
+
+  beforeAll(async () => {
+    const info = await engine.load({ kind: 'bundled', id: 'pocket-lm', path: 'pocket-lm' }, { backend: 'wasm' });
+    expect(info.contextWindow).toBeGreaterThan(256);
+    expect(info.eosTokenIds.length).toBeGreaterThan(0);
+    prompt = await engine.encode([{ role: 'user', content: 'Tell me a story.' }]);
+  });
+  afterAll(() => engine.unload());
+
+  it('encodes with the chat template, ending at the assistant header', async () => {
+    const text = engine.decode(prompt);
+    expect(text).toContain('Tell me a story.');
+    const header = await engine.encode([]);
+    expect(prompt.slice(-header.length)).toEqual(header);
+  });
+
+  it('rewinding to p and decoding greedily equals a fresh prefill of the same prefix', async () => {
+    await engine.prefill(prompt);
+    const first = await decodeGreedy(engine, 12);
+    expect(engine.position()).toBe(prompt.length + 12);
+    for (const keep of [0, 1, 5, 11]) {
+      const p = prompt.length + keep;
+      await engine.rewind(p);
+      expect(engine.position()).toBe(p);
+      const afterRewind = await decodeGreedy(engine, 12 - keep);
+      await engine.prefill([...prompt, ...first.slice(0, keep)]);
+      const fresh = await decodeGreedy(engine, 12 - keep);
+      expect(afterRewind).toEqual(fresh);
+      expect(afterRewind).toEqual(first.slice(keep));
+    }
+  });
+
+  it('reports top-k log-probabilities with each step, the chosen token first when greedy', async () => {
+    await engine.prefill(prompt);
+    const r = await engine.step({ ...greedy, reportTopK: 5 });
+    expect(r.top).toHaveLength(5);
+    expect(r.top[0].token).toBe(r.token);
+    expect(r.top[0].logprob).toBeLessThanOrEqual(0);
+    for (let i = 1; i < 5; i++) expect(r.top[i].logprob).toBeLessThanOrEqual(r.top[i - 1].logprob);
+  });
+
+  it('the same seed gives the same sampled answer', async () => {
+    const sample = async (seed: number) => {
+      engine.setSeed(seed);
+      await engine.prefill(prompt);
+      const out: number[] = [];
+      for (let i = 0; i < 10; i++) out.push((await engine.step({ temperature: 1, topK: 40, topP: 0.95 })).token);
+      return out;
+    };
+    expect(await sample(42)).toEqual(await sample(42));
+  });
+
+  it('aborting a step leaves the engine usable', async () => {
+    await engine.prefill(prompt);
+    const before = await decodeGreedy(engine, 3);
+    engine.abort();
+    await expect(engine.step(greedy)).rejects.toBeInstanceOf(GenerationAbortedError);
+    expect(engine.position()).toBe(prompt.length + 3);
+    // The sequence goes on exactly as if nothing had happened.
+    const next = await decodeGreedy(engine, 3);
+    await engine.prefill(prompt);
+    expect(await decodeGreedy(engine, 6)).toEqual([...before, ...next]);
+  });
+
+  it('applies per-step logit processors', async () => {
+    await engine.prefill(prompt);
+    const banned = (await engine.step(greedy)).token;
+    await engine.rewind(prompt.length);
+    engine.setLogitProcessors([{ processLogits: (l) => ((l[banned] = -Infinity), l), processSampledToken: () => {}, resetState: () => {} }]);
+    const r = await engine.step(greedy);
+    engine.setLogitProcessors([]);
+    expect(r.token).not.toBe(banned);
+    expect(r.top[0].token).toBe(banned);
+  });
+});
