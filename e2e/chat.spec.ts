@@ -15,12 +15,14 @@ test('a chat turn on the bundled model (WASM) streams an answer', async ({ page 
   await expect(answer.locator('.model')).toContainText('pocket-lm · wasm');
   // The user's turn is shown as typed, and the conversation got its title from it.
   await expect(page.locator('article[data-role="user"] .content')).toHaveText('Hello');
-  await expect(page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: 'Hello' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: 'Hello', exact: true })).toBeVisible();
 });
 
 test('Esc stops an answer midway; the partial answer is kept and the chat goes on', async ({ page }) => {
   await openApp(page);
-  await setMaxTokens(page, 1000);
+  // Greedy: the bundled model's answer to this prompt runs to the length budget (see the
+  // reference answers written by training/export.py), so Esc lands mid-answer.
+  await setMaxTokens(page, 1000, 0);
   await send(page, 'Tell me a story.');
   const answer = page.locator('article[data-role="assistant"]').last();
   await expect(answer).toHaveAttribute('data-status', 'streaming');
@@ -42,12 +44,12 @@ test('Esc stops an answer midway; the partial answer is kept and the chat goes o
 
 test('the stop button works too', async ({ page }) => {
   await openApp(page);
-  await setMaxTokens(page, 1000);
-  await send(page, 'Write a long paragraph.');
+  await setMaxTokens(page, 1000, 0);
+  await send(page, 'Tell me a story.');
   const answer = page.locator('article[data-role="assistant"]').last();
   await expect(answer.locator('.content')).not.toBeEmpty();
   await page.getByRole('button', { name: 'Stop' }).click();
-  await expect(answer).toHaveAttribute('data-status', /stopped|done/);
+  await expect(answer).toHaveAttribute('data-status', 'stopped');
   await expect(page.getByRole('button', { name: 'Send' })).toBeVisible();
 });
 
@@ -59,7 +61,7 @@ test('a reload finds the conversation again', async ({ page }) => {
   const text = await answer.locator('.content').innerText();
   await page.reload();
   await openApp(page);
-  await expect(page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: 'What does ocean mean?' })).toBeVisible();
+  await expect(page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: 'What does ocean mean?', exact: true })).toBeVisible();
   await expect(page.locator('article[data-role="user"] .content')).toHaveText('What does ocean mean?');
   await expect(page.locator('article[data-role="assistant"] .content')).toHaveText(text);
 });

@@ -7,10 +7,11 @@ export async function openApp(page: Page, backend: 'WASM' | 'WebGPU' = 'WASM') {
   await expect(page.getByRole('textbox', { name: 'Message' })).toBeEnabled();
 }
 
-export async function setMaxTokens(page: Page, n: number) {
+export async function setMaxTokens(page: Page, n: number, temperature?: number) {
   await page.getByRole('button', { name: 'Models and settings' }).click();
   const input = page.getByRole('spinbutton', { name: 'Longest answer (tokens)' });
   await input.fill(String(n));
+  if (temperature !== undefined) await page.getByRole('slider', { name: /Temperature/ }).fill(String(temperature));
   await page.getByRole('button', { name: 'Close' }).click();
 }
 

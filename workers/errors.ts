@@ -17,13 +17,12 @@ export abstract class RedraftError extends Error {
   /** A sentence for the user: what happened, in their words. */
   abstract readonly userMessage: string;
   abstract readonly action: ErrorAction;
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
+  /** Stable across minification: the UI, storage and the worker boundary key on it. */
+  abstract override readonly name: string;
 }
 
 export class WebGPUUnavailableError extends RedraftError {
+  readonly name = 'WebGPUUnavailableError';
   readonly action = 'use-wasm';
   get userMessage() {
     return 'This browser has no usable WebGPU adapter. Redraft runs the model on the CPU (WASM) instead, which is slower.';
@@ -31,6 +30,7 @@ export class WebGPUUnavailableError extends RedraftError {
 }
 
 export class ShaderF16UnsupportedError extends RedraftError {
+  readonly name = 'ShaderF16UnsupportedError';
   readonly action = 'none';
   get userMessage() {
     return 'This GPU lacks 16-bit float shaders; pick a q4f32 model variant.';
@@ -38,6 +38,7 @@ export class ShaderF16UnsupportedError extends RedraftError {
 }
 
 export class ModelNotFoundError extends RedraftError {
+  readonly name = 'ModelNotFoundError';
   readonly action = 'use-bundled-model';
   get userMessage() {
     return `The model could not be found: ${this.message}`;
@@ -45,6 +46,7 @@ export class ModelNotFoundError extends RedraftError {
 }
 
 export class ModelDownloadError extends RedraftError {
+  readonly name = 'ModelDownloadError';
   readonly action = 'use-bundled-model';
   get userMessage() {
     return `The model could not be downloaded (${this.message}). Check the network connection, or use the bundled Pocket model, which works offline.`;
@@ -52,6 +54,7 @@ export class ModelDownloadError extends RedraftError {
 }
 
 export class DownloadCancelledError extends RedraftError {
+  readonly name = 'DownloadCancelledError';
   readonly action = 'none';
   get userMessage() {
     return 'The download was cancelled. Nothing partial was kept.';
@@ -59,6 +62,7 @@ export class DownloadCancelledError extends RedraftError {
 }
 
 export class ModelLoadError extends RedraftError {
+  readonly name = 'ModelLoadError';
   readonly action = 'use-bundled-model';
   get userMessage() {
     return `The model could not be started: ${this.message}`;
@@ -66,6 +70,7 @@ export class ModelLoadError extends RedraftError {
 }
 
 export class ModelNotLoadedError extends RedraftError {
+  readonly name = 'ModelNotLoadedError';
   readonly action = 'reload-model';
   get userMessage() {
     return 'No model is loaded yet. Choose one in the model manager.';
@@ -73,6 +78,7 @@ export class ModelNotLoadedError extends RedraftError {
 }
 
 export class ContextWindowExceededError extends RedraftError {
+  readonly name = 'ContextWindowExceededError';
   readonly action = 'shorten-prompt';
   constructor(
     readonly promptTokens: number,
@@ -86,6 +92,7 @@ export class ContextWindowExceededError extends RedraftError {
 }
 
 export class WorkerCrashedError extends RedraftError {
+  readonly name = 'WorkerCrashedError';
   readonly action = 'retry';
   get userMessage() {
     return 'The model worker stopped unexpectedly and was restarted. The answer so far is kept.';
@@ -93,6 +100,7 @@ export class WorkerCrashedError extends RedraftError {
 }
 
 export class DeviceLostError extends RedraftError {
+  readonly name = 'DeviceLostError';
   readonly action = 'reload-model';
   get userMessage() {
     return 'The GPU was reset (device lost). Reload the model, or switch to the CPU (WASM) backend.';
@@ -100,6 +108,7 @@ export class DeviceLostError extends RedraftError {
 }
 
 export class StorageFullError extends RedraftError {
+  readonly name = 'StorageFullError';
   readonly action = 'free-storage';
   get userMessage() {
     return 'The browser storage is full. Delete cached models or old conversations; nothing shown here was lost.';
@@ -107,6 +116,7 @@ export class StorageFullError extends RedraftError {
 }
 
 export class GenerationAbortedError extends RedraftError {
+  readonly name = 'GenerationAbortedError';
   readonly action = 'none';
   get userMessage() {
     return 'Stopped.';
@@ -114,6 +124,7 @@ export class GenerationAbortedError extends RedraftError {
 }
 
 export class UnknownError extends RedraftError {
+  readonly name = 'UnknownError';
   readonly action = 'retry';
   get userMessage() {
     return `Something went wrong: ${this.message}`;

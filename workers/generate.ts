@@ -3,6 +3,7 @@
 
 import { ContextWindowExceededError, GenerationAbortedError } from './errors';
 import type { ChatMessage, Engine, SamplingOptions } from './engine/types';
+import { yieldToEventLoop } from './yield';
 import type { AnswerEvent, AnswerRequest, AnswerStats } from './protocol';
 
 /** Tokens kept free for the answer when deciding whether a prompt fits. */
@@ -54,6 +55,7 @@ export async function generateAnswer(
     await engine.prefill(ids);
     prefillMs = performance.now() - t0;
     while (generated.length < budget) {
+      await yieldToEventLoop();
       if (isStopped()) throw new GenerationAbortedError('stopped');
       const step = await engine.step(sampling);
       if (eos.has(step.token)) {
