@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { BUNDLED_MODEL } from '../workers/engine/catalogue';
 import type { ModelSpec } from '../workers/engine/types';
-import type { ErrorAction } from '../workers/errors';
+import { DownloadCancelledError, type ErrorAction } from '../workers/errors';
 import { llmBridge } from './bridges/llm';
 import { Composer } from './components/Composer';
 import { ErrorBanner } from './components/ErrorBanner';
@@ -24,8 +24,15 @@ function answerSettings(): AnswerSettings {
 
 async function loadModel(spec: ModelSpec) {
   const settings = useSettings.getState();
+  const previous = settings.model;
   const ok = await useModel.getState().load(spec, settings.backend);
-  if (ok) await settings.update({ model: spec });
+  if (ok) {
+    await settings.update({ model: spec });
+  } else if (useModel.getState().error instanceof DownloadCancelledError && previous.id !== spec.id) {
+    // Cancelling stops the worker, which held the previous model: bring that one back.
+    await useModel.getState().load(previous, settings.backend);
+    useModel.setState({ error: new DownloadCancelledError(spec.id) });
+  }
 }
 
 export function App() {

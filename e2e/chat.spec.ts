@@ -124,6 +124,7 @@ test('markup in stored model output is rendered inert', async ({ page }) => {
       '<a href="https://example.com" onclick="window.__pwned=4">link</a>',
       '<iframe src="https://example.com"></iframe><style>body{display:none}</style>',
       '**bold** and `code`',
+      'Write to jane.doe@example.org.',
     ].join('\n\n');
     await new Promise<void>((resolve, reject) => {
       const open = indexedDB.open('redraft');
@@ -153,4 +154,6 @@ test('markup in stored model output is rendered inert', async ({ page }) => {
   await content.locator('a', { hasText: 'click me' }).click().catch(() => {});
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   await expect(page.locator('body')).toBeVisible();
+  // The aligner worker's personal-data check ran on the answer.
+  await expect(page.getByRole('note')).toContainText('an e-mail address');
 });

@@ -2,6 +2,7 @@ import { memo, useMemo, useState } from 'react';
 import { renderMarkdown } from '../markdown';
 import type { Message } from '../types';
 import { reviveError } from '../../workers/errors';
+import { PersonalDataNote } from './PersonalDataNote';
 
 interface Props {
   message: Message;
@@ -72,6 +73,7 @@ export const MessageView = memo(function MessageView({ message, streaming, canRe
       {streaming && <span className="cursor" aria-hidden>▍</span>}
       {message.status && STATUS_LABEL[message.status] && <p className="badge">{STATUS_LABEL[message.status]}</p>}
       {error && <p className="badge error">{error.userMessage}</p>}
+      {message.role === 'assistant' && !streaming && message.content && <PersonalDataNote text={message.content} />}
       {!streaming && (
         <div className="message-actions">
           <button className="ghost" onClick={() => navigator.clipboard?.writeText(message.content)}>Copy</button>
