@@ -109,7 +109,8 @@ def main():
         OnnxWrapper(model), (ids, mask, pos, *past), str(out / "onnx" / "model.onnx"),
         input_names=["input_ids", "attention_mask", "position_ids", *names_past],
         output_names=["logits", *names_present], dynamic_axes=dyn, opset_version=17,
-        do_constant_folding=True,
+        # No constant folding: it would store the tied embedding a second time, transposed (+8 MB).
+        do_constant_folding=False,
     )
 
     refs = []

@@ -17,20 +17,19 @@ import {
 import {
   ContextWindowExceededError,
   DeviceLostError,
-  GenerationAbortedError,
   ModelDownloadError,
   ModelLoadError,
   ModelNotFoundError,
   ModelNotLoadedError,
   RedraftError,
 } from '../errors';
-import { applyLogitProcessors, sampleToken, seededRandom } from './sampling';
+import { EngineBase } from './base';
+import { applyLogitProcessors, sampleToken } from './sampling';
 import type {
   ChatMessage,
   Engine,
   LoadedModelInfo,
   LoadOptions,
-  LogitProcessor,
   ModelSpec,
   SamplingOptions,
   StepResult,
@@ -68,13 +67,10 @@ function mapLoadError(e: unknown, spec: ModelSpec): RedraftError {
   return new ModelLoadError(msg);
 }
 
-export class OnnxEngine implements Engine {
+export class OnnxEngine extends EngineBase implements Engine {
   info: LoadedModelInfo | null = null;
   private model: PreTrainedModel | null = null;
   private tokenizer: PreTrainedTokenizer | null = null;
-  private processors: LogitProcessor[] = [];
-  private random = seededRandom(0);
-  private aborted = false;
   // The sequence so far; the KV cache holds ids[0, cacheLength); `logits` predict ids[cacheLength].
   private ids: number[] = [];
   private cache: DynamicCache | null = null;
@@ -88,7 +84,9 @@ export class OnnxEngine implements Engine {
   constructor(
     private readonly localModelPath = '/models/',
     private readonly device?: 'cpu',
-  ) {}
+  ) {
+    super();
+  }
 
   async load(spec: ModelSpec, opts: LoadOptions): Promise<LoadedModelInfo> {
     if (spec.kind === 'webllm') throw new ModelLoadError(`${spec.id} is a web-llm model, not an ONNX one`);
@@ -193,7 +191,7 @@ export class OnnxEngine implements Engine {
     const { info } = this.requireLoaded();
     if (ids.length === 0) throw new ModelLoadError('prefill needs at least one token');
     if (ids.length >= info.contextWindow) throw new ContextWindowExceededError(ids.length, info.contextWindow);
-    this.aborted = false;
+    this.clearAbort();
     await this.cache?.dispose();
     this.resetSequence();
     this.ids = [...ids];
@@ -233,26 +231,11 @@ export class OnnxEngine implements Engine {
     }
   }
 
-  setLogitProcessors(processors: LogitProcessor[]): void {
-    this.processors = processors;
-    processors.forEach((p) => p.resetState());
-  }
-
-  setSeed(seed: number): void {
-    this.random = seededRandom(seed);
-  }
-
-  abort(): void {
-    this.aborted = true;
-  }
 
   /** Runs the tokens that are in the sequence but not yet in the cache. */
   private async forwardPending(): Promise<void> {
     if (this.cacheLength === this.ids.length && this.logits) return;
-    if (this.aborted) {
-      this.aborted = false;
-      throw new GenerationAbortedError('aborted');
-    }
+    this.throwIfAborted();
     const { model } = this.requireLoaded();
     const fresh = this.ids.slice(this.cacheLength);
     const total = this.ids.length;
@@ -278,10 +261,7 @@ export class OnnxEngine implements Engine {
     const [, seq, vocab] = logits.dims;
     const data = logits.data as Float32Array;
     this.logits = data.slice((seq - 1) * vocab, seq * vocab);
-    if (this.aborted) {
-      this.aborted = false;
-      throw new GenerationAbortedError('aborted');
-    }
+    this.throwIfAborted();
   }
 }
 

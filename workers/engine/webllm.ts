@@ -9,7 +9,6 @@ import type { MLCEngine, LogitProcessor as WebLLMLogitProcessor } from '@mlc-ai/
 import {
   ContextWindowExceededError,
   DeviceLostError,
-  GenerationAbortedError,
   ModelDownloadError,
   ModelLoadError,
   ModelNotFoundError,
@@ -18,13 +17,13 @@ import {
   ShaderF16UnsupportedError,
   WebGPUUnavailableError,
 } from '../errors';
-import { applyLogitProcessors, sampleToken, seededRandom } from './sampling';
+import { EngineBase } from './base';
+import { applyLogitProcessors, sampleToken } from './sampling';
 import type {
   ChatMessage,
   Engine,
   LoadedModelInfo,
   LoadOptions,
-  LogitProcessor,
   ModelSpec,
   SamplingOptions,
   StepResult,
@@ -72,13 +71,10 @@ export function mapWebLLMError(e: unknown): RedraftError {
   return new ModelLoadError(msg);
 }
 
-export class WebLLMEngine implements Engine {
+export class WebLLMEngine extends EngineBase implements Engine {
   info: LoadedModelInfo | null = null;
   private engine: MLCEngine | null = null;
   private pipeline: Pipeline | null = null;
-  private processors: LogitProcessor[] = [];
-  private random = seededRandom(0);
-  private aborted = false;
   private ids: number[] = [];
   // Tokens in `ids` not yet run through the model, and whether they start a new KV sequence.
   private pending: number[] = [];
@@ -174,7 +170,7 @@ export class WebLLMEngine implements Engine {
   async prefill(ids: number[]): Promise<void> {
     const { engine, info } = this.requireLoaded();
     if (ids.length >= info.contextWindow) throw new ContextWindowExceededError(ids.length, info.contextWindow);
-    this.aborted = false;
+    this.clearAbort();
     await engine.resetChat();
     this.ids = [...ids];
     this.pending = [...ids];
@@ -184,10 +180,7 @@ export class WebLLMEngine implements Engine {
   async step(sampling: SamplingOptions): Promise<StepResult> {
     const { engine, info } = this.requireLoaded();
     if (this.ids.length >= info.contextWindow) throw new ContextWindowExceededError(this.ids.length, info.contextWindow);
-    if (this.aborted) {
-      this.aborted = false;
-      throw new GenerationAbortedError('aborted');
-    }
+    this.throwIfAborted();
     this.sampling = sampling;
     this.lastStep = null;
     let token: number;
@@ -219,16 +212,4 @@ export class WebLLMEngine implements Engine {
     this.pendingIsPrefill = true;
   }
 
-  setLogitProcessors(processors: LogitProcessor[]): void {
-    this.processors = processors;
-    processors.forEach((p) => p.resetState());
-  }
-
-  setSeed(seed: number): void {
-    this.random = seededRandom(seed);
-  }
-
-  abort(): void {
-    this.aborted = true;
-  }
 }
