@@ -9,7 +9,9 @@ test('a Hub model with no network gives the named error, and the bundled model s
   await expect(dialog.locator('li[data-model="pocket-lm"]')).toContainText('bundled, offline');
   await expect(dialog.locator('li[data-model="pocket-lm"]')).toContainText('loaded');
   // No WebGPU adapter here: web-llm's models say they need it.
-  await expect(dialog.locator('li[data-model^="SmolLM2-360M-Instruct"]')).toContainText('needs WebGPU');
+  const webllm = dialog.locator('li[data-model^="SmolLM2-360M-Instruct"]');
+  await expect(webllm).toContainText('needs WebGPU');
+  await expect(webllm.getByRole('button', { name: 'Download' })).toBeDisabled();
   const hub = dialog.locator('li[data-model="SmolLM2-135M-Instruct (ONNX)"]');
   await expect(hub).toContainText('not downloaded');
   await hub.getByRole('button', { name: 'Download' }).click();

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import type { ModelSpec } from '../../workers/engine/types';
 import { useModel } from '../stores/model';
 import { useSettings } from '../stores/settings';
@@ -14,14 +14,18 @@ export function ModelManager({ onClose, onLoad }: Props) {
   const { catalogue, loaded, loading, backend, refreshCatalogue, deleteCached } = useModel();
   const settings = useSettings();
 
+  const dialog = useRef<HTMLElement>(null);
   useEffect(() => {
     void refreshCatalogue();
+    dialog.current?.focus(); // so Esc closes it at once
   }, [refreshCatalogue]);
 
   return (
     <div className="dialog-backdrop" onClick={onClose}>
       <section
         className="dialog"
+        ref={dialog}
+        tabIndex={-1}
         role="dialog"
         aria-modal="true"
         aria-label="Models"
@@ -77,7 +81,8 @@ export function ModelManager({ onClose, onLoad }: Props) {
                   {isLoading ? (
                     <button onClick={() => useModel.getState().cancelLoad()}>Cancel</button>
                   ) : (
-                    <button onClick={() => onLoad(m.spec)} disabled={isLoaded || !!loading}>
+                    <button onClick={() => onLoad(m.spec)} disabled={isLoaded || !!loading || needsGpu}
+                      title={needsGpu ? 'This model runs on WebGPU only, and no WebGPU adapter is available.' : undefined}>
                       {isLoaded ? 'Loaded' : m.remote && !m.cached ? 'Download' : 'Load'}
                     </button>
                   )}
