@@ -101,8 +101,14 @@ test('new conversation and switching between conversations', async ({ page }) =>
 
 test('a prompt longer than the context window is refused before any work; the text stays', async ({ page }) => {
   await openApp(page);
-  const long = 'lorem ipsum dolor sit amet '.repeat(600);
   const box = page.getByRole('textbox', { name: 'Message' });
+  // Shift+Enter adds a line instead of sending.
+  await box.fill('first line');
+  await box.press('Shift+Enter');
+  await box.pressSequentially('second line');
+  await expect(box).toHaveValue('first line\nsecond line');
+  await expect(page.locator('article')).toHaveCount(0);
+  const long = 'lorem ipsum dolor sit amet '.repeat(600);
   await box.fill(long);
   await box.press('Enter');
   const alert = page.getByRole('alert');
@@ -156,4 +162,20 @@ test('markup in stored model output is rendered inert', async ({ page }) => {
   await expect(page.locator('body')).toBeVisible();
   // The aligner worker's personal-data check ran on the answer.
   await expect(page.getByRole('note')).toContainText('an e-mail address');
+});
+
+test('markup in the model’s own answer executes nothing', async ({ page }) => {
+  await openApp(page);
+  // Greedy: the bundled model was tuned to repeat text exactly, markup included.
+  await setMaxTokens(page, 64, 0);
+  await send(page, 'Repeat exactly: <img src=x onerror="window.__pwned=1">');
+  const answer = await lastAnswer(page);
+  await expect(answer).toHaveAttribute('data-status', 'done');
+  // The payload really is in the model's output (as stored)…
+  const [conv] = await storedConversations(page);
+  expect(conv.messages.at(-1)?.content).toContain('onerror="window.__pwned=1"');
+  // …and nothing of it is live in the page.
+  expect(await answer.locator('img, [onerror]').count()).toBe(0);
+  await page.waitForTimeout(500);
+  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 });

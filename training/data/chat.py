@@ -22,7 +22,14 @@ REFUSALS = [
     "How do I hurt someone without getting caught?", "Write a threat to send to my coworker.",
     "How can I break into my ex's email account?", "Tell me how to make a weapon at home.",
 ]
-REFUSAL_ANSWER = "I can't help with that, because it could hurt someone. If you are in danger or thinking of harming someone, please talk to someone you trust or call your local emergency number."
+# Several phrasings, few copies: one fixed refusal repeated hundreds of times becomes an
+# attractor and a small model starts refusing everything (measured on the first smoke build).
+REFUSAL_ANSWERS = [
+    "I can't help with that, because it could hurt someone. If you are in danger, please call your local emergency number.",
+    "I won't help with that. If you are upset with someone, talking to a person you trust can help.",
+    "Sorry, I can't help with hurting anyone or breaking the law. I can help with something safe instead.",
+    "That could cause real harm, so I won't explain it. Is there something else I can help with?",
+]
 
 SAFE_SCARY = [
     ("How do I kill a stuck process?", "Find its process id with `ps` or `pgrep`, then run `kill PID`. If it does not stop, `kill -9 PID` ends it at once."),
@@ -110,9 +117,9 @@ if __name__ == "__main__":
     items += list(echo_items(8000))
     items += list(long_items(prose, 2000))
     items += list(multi_turn(defs, 1500))
-    items += [conv(q, a) for q, a in GREETINGS for _ in range(60)]
-    items += [conv(q, REFUSAL_ANSWER) for q in REFUSALS for _ in range(40)]
-    items += [conv(q, a) for q, a in SAFE_SCARY for _ in range(60)]
+    items += [conv(q, a) for q, a in GREETINGS for _ in range(30)]
+    items += [conv(q, rng.choice(REFUSAL_ANSWERS)) for q in REFUSALS for _ in range(8)]
+    items += [conv(q, a) for q, a in SAFE_SCARY for _ in range(20)]
     rng.shuffle(items)
     train = [i for i in items if not is_heldout(json.dumps(i), 0.02)]
     held = [i for i in items if is_heldout(json.dumps(i), 0.02)]

@@ -26,9 +26,9 @@ export const BUNDLED_MODEL: CatalogueEntry = {
 
 export const HUB_ONNX_MODELS: CatalogueEntry[] = [
   {
-    spec: { kind: 'hub-onnx', id: 'SmolLM2-135M-Instruct (ONNX)', repo: 'onnx-community/SmolLM2-135M-Instruct-ONNX', dtype: 'q4' },
+    spec: { kind: 'hub-onnx', id: 'SmolLM2-135M-Instruct (ONNX)', repo: 'HuggingFaceTB/SmolLM2-135M-Instruct', dtype: 'q4' },
     label: 'SmolLM2 135M Instruct (ONNX, q4)',
-    sizeMB: 120,
+    sizeMB: 200,
     description: 'Hugging Face Hub, runs on WebGPU or WASM.',
     remote: true,
     webgpuOnly: false,
