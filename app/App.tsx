@@ -59,13 +59,12 @@ export function App() {
   }, []);
 
   // A backend change takes effect at once: detect again and reload the current model.
-  const firstBackend = useRef(true);
+  const appliedBackend = useRef<string | null>(null);
   useEffect(() => {
     if (!settings.loaded) return;
-    if (firstBackend.current) {
-      firstBackend.current = false;
-      return;
-    }
+    const previous = appliedBackend.current;
+    appliedBackend.current = settings.backend;
+    if (previous === null || previous === settings.backend) return;
     void (async () => {
       await useModel.getState().detectBackend(settings.backend);
       await useModel.getState().load(useSettings.getState().model, settings.backend);

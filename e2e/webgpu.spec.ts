@@ -43,3 +43,17 @@ test('a web-llm model with no network gives the named error; the bundled model s
   await expect(answer).toHaveAttribute('data-status', 'done');
   await expect(answer.locator('.content')).not.toBeEmpty();
 });
+
+test('switching the backend in the settings reloads the model there and says why', async ({ page }) => {
+  await openApp(page, 'WebGPU');
+  await page.getByRole('button', { name: 'Models and settings' }).click();
+  await page.getByRole('combobox', { name: 'Backend' }).selectOption('wasm');
+  await page.getByRole('button', { name: 'Close' }).click();
+  await expect(page.locator('.backend-note')).toContainText('WASM — WASM (CPU) was chosen in the settings.');
+  await setMaxTokens(page, 8);
+  await send(page, 'Hello');
+  const answer = await lastAnswer(page);
+  await expect(answer.locator('.model')).toContainText('pocket-lm · wasm');
+  await page.reload();
+  await expect(page.locator('.backend-note')).toContainText('WASM (CPU) was chosen in the settings.', { timeout: 120_000 });
+});
