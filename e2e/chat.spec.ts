@@ -6,7 +6,10 @@ test('chooses WASM by itself when there is no GPU adapter, and says why', async 
   await expect(page.locator('.backend-note')).toContainText('no usable GPU adapter');
 });
 
-test('a chat turn on the bundled model (WASM) streams an answer', async ({ page }) => {
+test('a chat turn on the bundled model (WASM) streams an answer, and nothing leaves the machine', async ({ page, context }) => {
+  // context.on sees the workers' requests too (page.on misses them).
+  const requests: string[] = [];
+  context.on('request', (r) => requests.push(r.url()));
   await openApp(page);
   await send(page, 'Hello');
   const answer = await lastAnswer(page);
@@ -16,6 +19,10 @@ test('a chat turn on the bundled model (WASM) streams an answer', async ({ page 
   // The user's turn is shown as typed, and the conversation got its title from it.
   await expect(page.locator('article[data-role="user"] .content')).toHaveText('Hello');
   await expect(page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: 'Hello', exact: true })).toBeVisible();
+  const origin = new URL(page.url()).origin;
+  expect(requests.length).toBeGreaterThan(3);
+  expect(requests.filter((u) => !u.startsWith(`${origin}/`) && !/^(data|blob):/.test(u))).toEqual([]);
+  expect(requests.some((u) => u.includes('/models/pocket-lm/onnx/model.onnx'))).toBe(true);
 });
 
 test('Esc stops an answer midway; the partial answer is kept and the chat goes on', async ({ page }) => {
