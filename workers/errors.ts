@@ -1,5 +1,5 @@
 // Every failure Redraft can name, one class each. Workers throw these; they cross the Comlink
-// boundary as plain `{ name, message }` objects and `reviveError` turns them back into the
+// boundary as plain `{ name, message }` objects and `toRedraftError` turns them back into the
 // class, so the UI can map each one to a human message and an action.
 
 /** What the UI can offer the user to do about an error. */
@@ -182,4 +182,3 @@ export function toRedraftError(e: unknown): RedraftError {
   return new UnknownError(String(e));
 }
 
-export const reviveError = toRedraftError;

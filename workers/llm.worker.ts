@@ -26,9 +26,9 @@ async function hubCachedKeys(repo: string): Promise<Request[]> {
   return (await cache.keys()).filter((r) => r.url.includes(`/${repo}/`));
 }
 
-async function bundledSizeMB(): Promise<number> {
+async function bundledSizeMB(path: string): Promise<number> {
   try {
-    const res = await fetch(`/models/${BUNDLED_MODEL.spec.kind === 'bundled' ? BUNDLED_MODEL.spec.path : ''}/onnx/model.onnx`, { method: 'HEAD' });
+    const res = await fetch(`/models/${path}/onnx/model.onnx`, { method: 'HEAD' });
     return Math.round((Number(res.headers.get('content-length')) / 1e6) * 10) / 10;
   } catch {
     return 0;
@@ -41,10 +41,10 @@ const api = {
   },
 
   async catalogue(hasShaderF16: boolean): Promise<CatalogueItem[]> {
-    const items: CatalogueItem[] = [{ ...BUNDLED_MODEL, sizeMB: await bundledSizeMB(), cached: true }];
+    const bundled = BUNDLED_MODEL.spec.kind === 'bundled' ? BUNDLED_MODEL.spec.path : '';
+    const items: CatalogueItem[] = [{ ...BUNDLED_MODEL, sizeMB: await bundledSizeMB(bundled), cached: true }];
     for (const m of HUB_ONNX_MODELS) {
-      const repo = m.spec.kind === 'hub-onnx' ? m.spec.repo : '';
-      items.push({ ...m, cached: (await hubCachedKeys(repo)).length > 0 });
+      if (m.spec.kind === 'hub-onnx') items.push({ ...m, cached: (await hubCachedKeys(m.spec.repo)).length > 0 });
     }
     const webllm = await import('@mlc-ai/web-llm');
     for (const m of webLLMCatalogue(webllm.prebuiltAppConfig.model_list, hasShaderF16)) {

@@ -1,7 +1,7 @@
 import { memo, useMemo, useState } from 'react';
 import { renderMarkdown } from '../markdown';
 import type { Message } from '../types';
-import { reviveError } from '../../workers/errors';
+import { toRedraftError } from '../../workers/errors';
 import { PersonalDataNote } from './PersonalDataNote';
 
 interface Props {
@@ -49,7 +49,7 @@ export const MessageView = memo(function MessageView({ message, streaming, canRe
     );
   }
 
-  const error = message.error ? reviveError(message.error) : null;
+  const error = message.error ? toRedraftError(message.error) : null;
   return (
     <article
       className={`message ${message.role}`}

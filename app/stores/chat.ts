@@ -127,7 +127,6 @@ export function createChatStore(service: AnswerService, persistence: Persistence
         patchMessage(conv.id, reply.id, () => ({ status: 'error', error: serializeError(err) }));
         set({ error: err });
       } finally {
-        flush();
         if (get().streamingId === reply.id) set({ streamingId: null });
       }
       const final = get().conversations.find((c) => c.id === conv.id);
