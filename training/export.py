@@ -6,12 +6,15 @@
 The ONNX graph takes `input_ids`, `attention_mask`, `position_ids` and
 `past_key_values.{i}.key|value` ([batch, kv_heads, past, head_dim]) and returns `logits` and
 `present.{i}.key|value`: the names transformers.js feeds and reads for a `llama` model.
-It also writes greedy reference tokens from PyTorch, which check_export.mjs compares with
-what transformers.js generates from the exported files.
+It also writes a reference from PyTorch (prompt ids, greedy continuation, top-5 log-probabilities
+at each of the first steps) that tests/export-parity.test.ts compares with what the app's ONNX
+engine computes from the exported files. The sentencepiece model goes along as
+`tokenizer.model`, so that training can continue from the shipped weights (train.py --init-from).
 
-  /usr/bin/python3 training/export.py --run smoke-sft
+  /usr/bin/python3 training/export.py --run pocket-sft --reference tests/fixtures/pocket-lm-reference.json
 """
 import argparse
+import os
 import json
 import shutil
 import sys
@@ -25,6 +28,9 @@ import tokenizer as tok  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
 REPO = ROOT.parent
+OUT = Path(os.environ.get("REDRAFT_TRAIN_OUT", ROOT / "out"))
+# Teacher-forced prefixes too: a barely trained model's greedy answer can be one token long.
+FORCED_ANSWER = "The capital of France is Paris. Ocean means a large body of salt water."
 REFERENCE_PROMPTS = [
     "Hello",
     "What does ocean mean?",
@@ -47,6 +53,24 @@ class OnnxWrapper(torch.nn.Module):
 
 
 @torch.no_grad()
+def reference(model, ids, eos, n=24, steps_with_logprobs=6):
+    """Greedy continuation with the top-5 log-probabilities of the first steps."""
+    out, top, past, x = [], [], None, torch.tensor([ids])
+    for i in range(n):
+        logits, past = model(x, past)
+        lp = torch.log_softmax(logits[0, -1].double(), -1)
+        t = int(lp.argmax())
+        if i < steps_with_logprobs:
+            v, k = lp.topk(5)
+            top.append([{"token": int(a), "logprob": round(float(b), 6)} for a, b in zip(k, v)])
+        if t == eos:
+            break
+        out.append(t)
+        x = torch.tensor([[t]])
+    return out, top
+
+
+@torch.no_grad()
 def greedy(model, ids, eos, n=48):
     out, past, x = [], None, torch.tensor([ids])
     for _ in range(n):
@@ -63,8 +87,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--run", default="smoke-sft")
     ap.add_argument("--out", default=str(REPO / "public" / "models" / "pocket-lm"))
+    ap.add_argument("--reference", default=str(OUT / "reference.json"))
     args = ap.parse_args()
-    run = ROOT / "out" / args.run
+    run = OUT / args.run
     state = torch.load(run / "ckpt.pt", map_location="cpu")
     record = state["record"]
     cfg = PocketConfig(**record["config"]["model"])
@@ -113,13 +138,20 @@ def main():
         do_constant_folding=False,
     )
 
+    shutil.copy(OUT / "pocket.model", out / "tokenizer.model")
+
     refs = []
     for p in REFERENCE_PROMPTS:
         prompt = tok.encode_text(sp, tok.render_chat([{"role": "user", "content": p}], add_generation_prompt=True))
-        gen = greedy(model, prompt, im_end)
-        refs.append({"prompt": p, "prompt_ids": prompt, "greedy_ids": gen, "ended": len(gen) < 48, "text": sp.decode(gen)})
+        gen, top = reference(model, prompt, im_end)
+        forced = []
+        for k in (2, 7, 15):
+            ids = prompt + tok.encode_text(sp, FORCED_ANSWER)[:k]
+            forced.append({"ids": ids, "top": reference(model, ids, im_end, n=1, steps_with_logprobs=1)[1][0]})
+        refs.append({"prompt": p, "prompt_ids": prompt, "greedy_ids": gen, "top": top, "forced": forced, "text": sp.decode(gen)})
         print(f"{p!r} -> {sp.decode(gen)!r}")
-    (ROOT / "out" / "reference.json").write_text(json.dumps(refs, indent=2))
+    Path(args.reference).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.reference).write_text(json.dumps({"model": out.name, "eos": im_end, "prompts": refs}, indent=1))
 
     size_mb = (out / "onnx" / "model.onnx").stat().st_size / 1e6
     card = (ROOT / "MODEL_CARD.md").read_text().format(

@@ -3,13 +3,14 @@
 ChatML chat template. Also provides `encode_chat`, the one place training renders chats, so
 that training and the browser tokenize a conversation identically."""
 import json
+import os
 import re
 import sys
 from pathlib import Path
 
 import sentencepiece as spm
 
-OUT = Path(__file__).resolve().parent / "out"
+OUT = Path(os.environ.get("REDRAFT_TRAIN_OUT", Path(__file__).resolve().parent / "out"))
 SPECIALS = ["<|im_start|>", "<|im_end|>"]
 CHAT_TEMPLATE = (
     "{% for message in messages %}{{ '<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>' + '\n' }}"
@@ -18,16 +19,13 @@ CHAT_TEMPLATE = (
 
 
 def train(vocab_size=8000):
+    """Trains on the pretraining text only (every source's training split), so the tokenizer can
+    be built before, and independently of, the chat set."""
     files = sorted(str(p) for p in (OUT / "text").glob("*.train.txt"))
-    chat = OUT / "text" / "chat.train.jsonl"
-    # The chat turns (with their newlines and markup) are part of what the tokenizer must see.
     sample = OUT / "tokenizer_input.txt"
     with open(sample, "w", encoding="utf-8") as fh:
         for f in files:
             fh.write(Path(f).read_text(encoding="utf-8"))
-        for line in open(chat, encoding="utf-8"):
-            for m in json.loads(line)["messages"]:
-                fh.write(m["content"] + "\n")
     spm.SentencePieceTrainer.train(
         input=str(sample), model_prefix=str(OUT / "pocket"), model_type="bpe", vocab_size=vocab_size,
         byte_fallback=True, character_coverage=1.0, user_defined_symbols=SPECIALS,

