@@ -24,6 +24,9 @@ function fakeEngine(contextWindow: number, reply = 'hello'): Engine {
       return { token, logprob: 0, top: [] };
     },
     position: () => seq.length,
+    sequence: () => seq,
+    extend: async (ids: number[]) => { seq.push(...ids); },
+    nextLogprobs: async () => { throw new Error('unused'); },
     rewind: async (p: number) => { seq = seq.slice(0, p); },
     setLogitProcessors: () => {},
     setSeed: () => {},

@@ -3,6 +3,7 @@
 
 import { ContextWindowExceededError, GenerationAbortedError } from './errors';
 import type { ChatMessage, Engine, SamplingOptions } from './engine/types';
+import { SentenceSegmenter } from './align/segmenter';
 import { yieldToEventLoop } from './yield';
 import type { AnswerEvent, AnswerRequest, AnswerStats } from './protocol';
 
@@ -17,13 +18,13 @@ export async function encodeToFit(
   engine: Engine,
   messages: ChatMessage[],
   contextWindow: number,
-): Promise<{ ids: number[]; droppedMessages: number }> {
+): Promise<{ ids: number[]; droppedMessages: number; messages: ChatMessage[] }> {
   const system = messages.filter((m) => m.role === 'system');
   let turns = messages.filter((m) => m.role !== 'system');
   let dropped = 0;
   for (;;) {
     const ids = await engine.encode([...system, ...turns]);
-    if (ids.length + MIN_ANSWER_TOKENS <= contextWindow) return { ids, droppedMessages: dropped };
+    if (ids.length + MIN_ANSWER_TOKENS <= contextWindow) return { ids, droppedMessages: dropped, messages: [...system, ...turns] };
     if (turns.length <= 1) throw new ContextWindowExceededError(ids.length, contextWindow);
     // Drop a whole exchange at a time so the history stays user/assistant alternating.
     const cut = turns.length > 2 && turns[0].role === 'user' ? 2 : 1;
@@ -49,6 +50,8 @@ export async function generateAnswer(
   let text = '';
   let reason: AnswerStats['reason'] = 'length';
   let firstTokenMs = 0;
+  let firstSentenceMs = 0;
+  const segmenter = new SentenceSegmenter();
   let prefillMs = 0;
   const budget = Math.min(req.maxNewTokens, info.contextWindow - ids.length);
   try {
@@ -67,6 +70,7 @@ export async function generateAnswer(
       const full = engine.decode(generated);
       if (full.length > text.length && !full.endsWith('\uFFFD')) {
         if (!firstTokenMs) firstTokenMs = performance.now() - t0;
+        if (!firstSentenceMs && segmenter.push(full.slice(text.length)).length) firstSentenceMs = performance.now() - t0;
         emit({ type: 'token', text: full.slice(text.length), token: step.token, logprob: step.logprob });
         text = full;
       }
@@ -84,6 +88,7 @@ export async function generateAnswer(
     generatedTokens: generated.length,
     prefillMs,
     firstTokenMs,
+    firstSentenceMs: firstSentenceMs || (generated.length ? totalMs : 0),
     totalMs,
     tokensPerSecond: generated.length > 1 ? (generated.length - 1) / (decodeMs / 1000) : 0,
     text: engine.decode(generated),

@@ -8,7 +8,7 @@ import { BUNDLED_MODEL, HUB_ONNX_MODELS, webLLMCatalogue, type CatalogueEntry } 
 import { OnnxEngine } from './engine/onnx';
 import type { Engine, LoadedModelInfo, LoadProgress, ModelSpec } from './engine/types';
 import { WebLLMEngine } from './engine/webllm';
-import { generateAnswer } from './generate';
+import { answerWith } from './answer';
 import type { AnswerEvent, AnswerRequest, AnswerStats } from './protocol';
 
 const TRANSFORMERS_CACHE = 'transformers-cache';
@@ -98,13 +98,13 @@ const api = {
     await e?.unload();
   },
 
-  /** Runs one answer; events stream through `onEvent`; resolves with the stats. */
+  /** Runs one answer (plain, or through the sentence loop when `req.align` says so); events stream through `onEvent`. */
   async answer(req: AnswerRequest, onEvent: (e: AnswerEvent) => void): Promise<AnswerStats> {
     if (!engine?.info) throw serializeError(new ModelNotLoadedError('no model loaded'));
     stopRequested = false;
     const current = engine;
     try {
-      return await generateAnswer(current, req, onEvent, () => stopRequested);
+      return await answerWith(current, req, onEvent, () => stopRequested);
     } catch (e) {
       throw serializeError(toRedraftError(e));
     }

@@ -1,5 +1,6 @@
 // Types shared by the llm worker and the UI: requests in, events out.
 
+import type { AlignSettings, CheckId, CorrectionId, SentenceTrail, Verdict } from './align/types';
 import type { Backend, ChatMessage, SamplingOptions } from './engine/types';
 
 export interface AnswerRequest {
@@ -7,6 +8,22 @@ export interface AnswerRequest {
   sampling: SamplingOptions;
   maxNewTokens: number;
   seed: number;
+  /** The sentence loop's settings; absent or `check: 'off'` is plain decoding. */
+  align?: AlignSettings;
+}
+
+export interface AlignmentStats {
+  check: CheckId;
+  correction: CorrectionId;
+  sentences: number;
+  corrected: number;
+  rewinds: number;
+  /** Milliseconds spent checking and correcting. */
+  addedMs: number;
+  /** Engine steps, candidates and rollouts included. */
+  engineSteps: number;
+  firstCommitMs: number;
+  trails: SentenceTrail[];
 }
 
 export interface AnswerStats {
@@ -14,15 +31,25 @@ export interface AnswerStats {
   promptTokens: number;
   generatedTokens: number;
   prefillMs: number;
-  /** From the request to the first visible text. */
+  /** From the request to the first visible text (with the sentence loop: the first committed sentence). */
   firstTokenMs: number;
+  /** From the request until the first sentence was complete (plain decoding) or committed (sentence loop). */
+  firstSentenceMs?: number;
   totalMs: number;
   /** Decode speed after the first token. */
   tokensPerSecond: number;
   text: string;
+  alignment?: AlignmentStats;
 }
 
 export type AnswerEvent =
   | { type: 'started'; promptTokens: number; droppedMessages: number; backend: Backend; model: string }
+  /** Draft text from the generator; with the sentence loop it is tentative until committed. */
   | { type: 'token'; text: string; token: number; logprob: number }
+  | { type: 'sentence-drafted'; index: number; text: string }
+  | { type: 'sentence-checked'; index: number; candidate: number; verdict: Verdict }
+  /** The generator went back to the start of sentence `index` to correct it. */
+  | { type: 'rewound'; index: number; position: number; attempt: number }
+  /** `text` is final; `pending` is the draft text that follows it (shown as tentative). */
+  | { type: 'sentence-committed'; index: number; text: string; pending: string; trail: SentenceTrail }
   | { type: 'done'; stats: AnswerStats };

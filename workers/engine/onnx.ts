@@ -166,15 +166,12 @@ export class OnnxEngine extends EngineBase implements Engine {
     return { model: this.model, tokenizer: this.tokenizer, info: this.info };
   }
 
-  async encode(messages: ChatMessage[]): Promise<number[]> {
+  async encode(messages: ChatMessage[], answerPrefix = ''): Promise<number[]> {
     const { tokenizer } = this.requireLoaded();
-    const ids = tokenizer.apply_chat_template(messages, {
-      add_generation_prompt: true,
-      tokenize: true,
-      return_tensor: false,
-      return_dict: false,
-    });
-    return Array.from(ids, Number);
+    // Rendered to text, then tokenized as one string: what apply_chat_template's own
+    // tokenization does, and the only way to tokenize prompt and answer prefix together.
+    const prompt = tokenizer.apply_chat_template(messages, { add_generation_prompt: true, tokenize: false }) as string;
+    return tokenizer.encode(prompt + answerPrefix, { add_special_tokens: false });
   }
 
   async encodeText(text: string): Promise<number[]> {
@@ -211,8 +208,39 @@ export class OnnxEngine extends EngineBase implements Engine {
     return result;
   }
 
+  async extend(ids: number[]): Promise<void> {
+    const { info } = this.requireLoaded();
+    if (this.ids.length + ids.length >= info.contextWindow) {
+      throw new ContextWindowExceededError(this.ids.length + ids.length, info.contextWindow);
+    }
+    this.ids.push(...ids);
+  }
+
   position(): number {
     return this.ids.length;
+  }
+
+  sequence(): readonly number[] {
+    return this.ids;
+  }
+
+  async nextLogprobs(ids: number[], candidates: number[]): Promise<number[]> {
+    const { model, info } = this.requireLoaded();
+    if (ids.length >= info.contextWindow) throw new ContextWindowExceededError(ids.length, info.contextWindow);
+    this.throwIfAborted();
+    const input_ids = new Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]);
+    const attention_mask = new Tensor('int64', new BigInt64Array(ids.length).fill(1n), [1, ids.length]);
+    const out = (await model({ input_ids, attention_mask, past_key_values: null })) as Record<string, Tensor>;
+    const logits = await toCpu(out.logits);
+    const [, seq, vocab] = logits.dims;
+    const row = (logits.data as Float32Array).subarray((seq - 1) * vocab, seq * vocab);
+    for (const [key, t] of Object.entries(out)) if (key.startsWith('present')) t.dispose();
+    let max = -Infinity;
+    for (const v of row) if (v > max) max = v;
+    let sum = 0;
+    for (const v of row) sum += Math.exp(v - max);
+    const lse = max + Math.log(sum);
+    return candidates.map((c) => row[c] - lse);
   }
 
   async rewind(position: number): Promise<void> {

@@ -77,8 +77,12 @@ export interface Engine {
   readonly info: LoadedModelInfo | null;
   load(spec: ModelSpec, opts: LoadOptions): Promise<LoadedModelInfo>;
   unload(): Promise<void>;
-  /** Token ids of the conversation in the model's chat template, ending with the assistant header. */
-  encode(messages: ChatMessage[]): Promise<number[]>;
+  /**
+   * Token ids of the conversation in the model's chat template, ending with the assistant
+   * header, followed by `answerPrefix` (the part of the answer written so far) when given.
+   * Tokenizing prompt and prefix together is what a fresh prefill of that text would see.
+   */
+  encode(messages: ChatMessage[], answerPrefix?: string): Promise<number[]>;
   /** Token ids of plain text, no template, no special tokens. */
   encodeText(text: string): Promise<number[]>;
   decode(ids: number[]): string;
@@ -86,8 +90,17 @@ export interface Engine {
   prefill(ids: number[]): Promise<void>;
   /** Samples the next token, appends it to the sequence and returns it with its log-probs. */
   step(sampling: SamplingOptions): Promise<StepResult>;
+  /** Appends tokens to the current sequence without sampling (they are run with the next step). */
+  extend(ids: number[]): Promise<void>;
   /** Number of tokens in the current sequence (prompt and generated). */
   position(): number;
+  /** The current sequence's token ids. */
+  sequence(): readonly number[];
+  /**
+   * Log-probabilities of `candidates` as the next token after `ids`, computed apart from the
+   * current sequence, which is left as it was (a prefill-only pass, e.g. for self-evaluation).
+   */
+  nextLogprobs(ids: number[], candidates: number[]): Promise<number[]>;
   /** Truncates the sequence to its first `position` tokens. */
   rewind(position: number): Promise<void>;
   setLogitProcessors(processors: LogitProcessor[]): void;

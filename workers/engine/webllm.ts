@@ -81,10 +81,14 @@ export class WebLLMEngine extends EngineBase implements Engine {
   private pendingIsPrefill = true;
   private sampling: SamplingOptions = { temperature: 0, topK: 0, topP: 1 };
   private lastStep: StepResult | null = null;
+  /** The raw logits of the last step, kept for nextLogprobs. */
+  private captured: Float32Array | null = null;
+  private capturing = false;
 
   /** Our bridge into web-llm's sampler, registered for the model at load. */
   private readonly bridge: WebLLMLogitProcessor = {
     processLogits: (logits: Float32Array) => {
+      if (this.capturing) this.captured = logits.slice();
       const processed = this.processors.length ? applyLogitProcessors(logits.slice(), this.processors) : logits;
       const result = sampleToken(logits, processed, this.sampling, this.random);
       this.lastStep = result;
@@ -146,7 +150,7 @@ export class WebLLMEngine extends EngineBase implements Engine {
     return { engine: this.engine, pipeline: this.pipeline, info: this.info };
   }
 
-  async encode(messages: ChatMessage[]): Promise<number[]> {
+  async encode(messages: ChatMessage[], answerPrefix = ''): Promise<number[]> {
     const { pipeline } = this.requireLoaded();
     const conv = pipeline.getConversationObject();
     conv.reset();
@@ -156,7 +160,7 @@ export class WebLLMEngine extends EngineBase implements Engine {
     conv.appendReplyHeader('assistant');
     const text = conv.getPromptArray().filter((p): p is string => typeof p === 'string').join('');
     conv.reset();
-    return Array.from(pipeline.tokenizer.encode(text));
+    return Array.from(pipeline.tokenizer.encode(text + answerPrefix));
   }
 
   async encodeText(text: string): Promise<number[]> {
@@ -196,8 +200,57 @@ export class WebLLMEngine extends EngineBase implements Engine {
     return result;
   }
 
+  async extend(ids: number[]): Promise<void> {
+    const { engine, info } = this.requireLoaded();
+    if (this.ids.length + ids.length >= info.contextWindow) {
+      throw new ContextWindowExceededError(this.ids.length + ids.length, info.contextWindow);
+    }
+    this.ids.push(...ids);
+    if (this.pendingIsPrefill) {
+      this.pending.push(...ids);
+    } else {
+      // web-llm decodes one token per call after a prefill: re-prefill the whole sequence.
+      await engine.resetChat();
+      this.pending = [...this.ids];
+      this.pendingIsPrefill = true;
+    }
+  }
+
   position(): number {
     return this.ids.length;
+  }
+
+  sequence(): readonly number[] {
+    return this.ids;
+  }
+
+  async nextLogprobs(ids: number[], candidates: number[]): Promise<number[]> {
+    // One KV sequence only: run `ids` as a prefill that captures the logits, then restore the
+    // current sequence (re-prefilled on the next step).
+    const { engine } = this.requireLoaded();
+    const kept = [...this.ids];
+    const sampling = this.sampling;
+    await this.prefill(ids);
+    this.captured = null;
+    this.capturing = true;
+    try {
+      await this.step({ temperature: 0, topK: 0, topP: 1, reportTopK: 0 });
+    } finally {
+      this.capturing = false;
+    }
+    const row = this.captured as Float32Array | null;
+    this.sampling = sampling;
+    await engine.resetChat();
+    this.ids = kept;
+    this.pending = [...kept];
+    this.pendingIsPrefill = true;
+    if (!row) throw new ModelLoadError('web-llm did not hand over the logits');
+    let max = -Infinity;
+    for (const v of row) if (v > max) max = v;
+    let sum = 0;
+    for (const v of row) sum += Math.exp(v - max);
+    const lse = max + Math.log(sum);
+    return candidates.map((c) => row[c] - lse);
   }
 
   async rewind(position: number): Promise<void> {

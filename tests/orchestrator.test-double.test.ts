@@ -1,0 +1,128 @@
+// The sentence loop against a deterministic test double of the engine (tests/doubles):
+// drafts, checks, rewinds, corrections, budgets, stop, and the generator's state after each
+// commit, which must equal a fresh prefill of the committed text.
+import { describe, expect, it } from 'vitest';
+import { methods } from '../workers/align/methods';
+import { alignedAnswer } from '../workers/align/orchestrator';
+import { DEFAULT_ALIGN_SETTINGS, type AlignSettings } from '../workers/align/types';
+import type { ChatMessage } from '../workers/engine/types';
+import type { AnswerEvent, AnswerRequest } from '../workers/protocol';
+import { scriptedEngine } from './doubles/scripted-engine';
+
+const messages: ChatMessage[] = [{ role: 'user', content: 'Tell me about the secret.' }];
+const request: AnswerRequest = { messages, sampling: { temperature: 0, topK: 0, topP: 1 }, maxNewTokens: 400, seed: 1 };
+
+function settings(over: Partial<AlignSettings>): AlignSettings {
+  return { ...DEFAULT_ALIGN_SETTINGS, check: 'rules', rules: [{ text: 'secret' }], ...over };
+}
+
+async function run(script: string[][], over: Partial<AlignSettings>, stopAfter?: (e: AnswerEvent) => boolean) {
+  const engine = scriptedEngine(script);
+  const events: AnswerEvent[] = [];
+  const commits: { text: string; sequence: number[] }[] = [];
+  let committed = '';
+  let stop = false;
+  const stats = await alignedAnswer(engine, request, settings(over), methods, (e) => {
+    events.push(e);
+    if (e.type === 'sentence-committed') {
+      committed += e.text;
+      commits.push({ text: committed, sequence: [...engine.sequence()] });
+    }
+    if (stopAfter?.(e)) {
+      stop = true;
+      engine.abort();
+    }
+  }, () => stop);
+  return { engine, events, commits, stats };
+}
+
+const SCRIPT = [['Hello there.'], [' The secret is out.', ' Nothing to hide.'], [' Bye.']];
+
+describe('sentence loop (test double engine)', () => {
+  it('commits passing sentences unchanged and streams the events in order', async () => {
+    const { stats, events } = await run([['Hello there.'], [' Bye.']], {});
+    expect(stats.text).toBe('Hello there. Bye.');
+    expect(stats.alignment).toMatchObject({ sentences: 2, corrected: 0, rewinds: 0 });
+    const types = events.map((e) => e.type).filter((t) => t !== 'token');
+    expect(types).toEqual(['started', 'sentence-drafted', 'sentence-checked', 'sentence-committed', 'sentence-drafted', 'sentence-checked', 'sentence-committed', 'done']);
+  });
+
+  it('rewinds a failed sentence and commits the redacted text', async () => {
+    const { stats, events } = await run(SCRIPT, { correction: 'redact' });
+    expect(stats.text).toBe('Hello there. The [phrase removed] is out. Bye.');
+    const trail = stats.alignment!.trails[1];
+    expect(trail).toMatchObject({ draft: ' The secret is out.', corrected: true, rewinds: 1, budgetCut: null });
+    expect(trail.candidates.map((c) => c.source)).toEqual(['draft', 'redact']);
+    expect(events.some((e) => e.type === 'rewound' && e.index === 1)).toBe(true);
+  });
+
+  it('RAIN search samples new sentences from the sentence start and keeps the passing one', async () => {
+    const { stats } = await run(SCRIPT, { correction: 'rain-search' });
+    expect(stats.text).toBe('Hello there. Nothing to hide. Bye.');
+    const trail = stats.alignment!.trails[1];
+    expect(trail.candidates.at(-1)).toMatchObject({ source: 'rain-search', text: ' Nothing to hide.' });
+    expect(trail.candidates.at(-1)!.verdict.pass).toBe(true);
+  });
+
+  it('Transfer Q* steers token by token away from what the check rejects', async () => {
+    const { stats } = await run(SCRIPT, { correction: 'transfer-q', transferQ: { k: 3, rolloutTokens: 12, alpha: 5 } });
+    expect(stats.text).toBe('Hello there. Nothing to hide. Bye.');
+    expect(stats.alignment!.trails[1].candidates.at(-1)!.source).toBe('transfer-q');
+  });
+
+  it('RAIN self-evaluation judges with both option orders', async () => {
+    const { stats } = await run([['Fine words.'], [' BAD words.', ' Kind words.'], [' End.']], { check: 'rain', correction: 'rain-search' });
+    expect(stats.text).toBe('Fine words. Kind words. End.');
+    const verdict = stats.alignment!.trails[1].candidates[0].verdict;
+    expect(verdict).toMatchObject({ pass: false, score: 0 });
+    expect(verdict.evidence).toContain('harmful-first');
+  });
+
+  it('commits the best candidate when the rewind budget runs out, and says so', async () => {
+    const { stats } = await run([['A secret.', 'B secret.', 'C secret.'], [' End.']], {
+      correction: 'rain-search',
+      budgets: { ...DEFAULT_ALIGN_SETTINGS.budgets, rewindsPerSentence: 3, candidates: 2 },
+    });
+    const trail = stats.alignment!.trails[0];
+    expect(trail.budgetCut).toBe('candidates');
+    expect(trail.candidates.length).toBe(3);
+    expect(trail.final).toBe('A secret.'); // no candidate passed: the first best (the draft) stays
+    expect(stats.text).toBe('A secret. End.');
+  });
+
+  it('stops adding time once the answer budget is spent: later sentences are committed unchecked', async () => {
+    const { stats } = await run(SCRIPT, { budgets: { ...DEFAULT_ALIGN_SETTINGS.budgets, msPerAnswer: 0 } });
+    expect(stats.alignment!.trails.every((t) => t.unchecked && t.budgetCut === 'answer-time')).toBe(true);
+    expect(stats.text).toBe('Hello there. The secret is out. Bye.');
+  });
+
+  it('stop during a correction ends the answer with what was committed, engine still usable', async () => {
+    const { stats, engine } = await run(SCRIPT, { correction: 'rain-search' }, (e) => e.type === 'rewound');
+    expect(stats.reason).toBe('stopped');
+    expect(stats.text).toBe('Hello there.');
+    await engine.prefill(await engine.encode(messages));
+    expect((await engine.step({ temperature: 0, topK: 0, topP: 1 })).token).toBe('H'.charCodeAt(0));
+  });
+
+  it('after every commit the generator holds exactly a fresh prefill of the committed text (plus the draft ahead)', async () => {
+    for (const correction of ['redact', 'rain-search', 'transfer-q', 'rewrite'] as const) {
+      const engine = scriptedEngine(SCRIPT);
+      const { commits } = await run(SCRIPT, { correction });
+      expect(commits.length).toBeGreaterThan(1);
+      for (const c of commits) {
+        const fresh = await engine.encode(messages, c.text);
+        expect(c.sequence.slice(0, fresh.length)).toEqual(fresh);
+      }
+    }
+  });
+
+  it('with the check off, the loop is not used: the answer is plain decoding', async () => {
+    const { answerWith } = await import('../workers/answer');
+    const engine = scriptedEngine(SCRIPT);
+    const events: AnswerEvent[] = [];
+    const stats = await answerWith(engine, { ...request, align: settings({ check: 'off' }) }, (e) => events.push(e), () => false);
+    expect(stats.text).toBe('Hello there. The secret is out. Bye.');
+    expect(stats.alignment).toBeUndefined();
+    expect(events.some((e) => e.type === 'sentence-checked')).toBe(false);
+  });
+});

@@ -1,0 +1,60 @@
+// Stream Aligner's correction (Lou et al., AAAI 2025): the corrector reads the question, the
+// accepted answer prefix and the failed sentence in the paper's format and writes the
+// replacement. Until the trained aligner lands, the corrector is the generator itself,
+// prompted; each further attempt samples a new revision.
+
+import { GenerationAbortedError } from '../../errors';
+import { yieldToEventLoop } from '../../yield';
+import { candidateSampling } from '../orchestrator';
+import { SentenceSegmenter } from '../segmenter';
+import type { Candidate, Correction, CorrectionResult, CorrectionTools, SentenceContext } from '../types';
+
+const INSTRUCTION =
+  'Revise the last sentence of the answer so that it is harmless, honest and helpful, and contains no private data. ' +
+  'Write only the revised sentence.';
+
+export function streamAlignerPrompt(ctx: SentenceContext, sentence: string): string {
+  return `${INSTRUCTION}\n##Question: ${ctx.question} | ##Answer_Prefix: ${ctx.prefix.trim()} | ##Answer_Last_Sentence: ${sentence.trim()} | ##Your_Revision: `;
+}
+
+export class RewriteCorrection implements Correction {
+  readonly id = 'rewrite' as const;
+
+  async correct(ctx: SentenceContext, failed: Candidate, tools: CorrectionTools): Promise<CorrectionResult> {
+    const { engine } = tools;
+    const eos = new Set(engine.info!.eosTokenIds);
+    const ids = await engine.encode([{ role: 'user', content: streamAlignerPrompt(ctx, failed.text) }]);
+    const candidates: Candidate[] = [];
+    const lead = failed.text.match(/^\s*/)![0];
+    while (tools.candidatesLeft() > 0 && tools.timeLeft()) {
+      const t0 = performance.now();
+      tools.usedEngineForOtherPrompt();
+      await engine.prefill(ids);
+      const seg = new SentenceSegmenter();
+      const out: number[] = [];
+      let units: string[] = [];
+      let text = '';
+      // The first attempt follows the user's sampling; later ones must differ from it.
+      const sampling = candidates.length ? candidateSampling(tools.sampling) : tools.sampling;
+      for (let i = 0; i < 80 && !units.length; i++) {
+        await yieldToEventLoop();
+        if (tools.stopped()) throw new GenerationAbortedError('stopped');
+        const step = await engine.step(sampling);
+        if (eos.has(step.token)) break;
+        out.push(step.token);
+        const now = engine.decode(out);
+        if (now.endsWith('\uFFFD')) continue;
+        units = seg.push(now.slice(text.length));
+        text = now;
+      }
+      if (!units.length) units = seg.flush();
+      const revision = lead + (units[0] ?? '').trim();
+      const verdict = revision.trim()
+        ? await tools.check(revision)
+        : { pass: false, score: 0, evidence: 'the corrector wrote nothing' };
+      candidates.push({ text: revision, source: 'rewrite', verdict, ms: performance.now() - t0 });
+      if (verdict.pass) break;
+    }
+    return { candidates };
+  }
+}

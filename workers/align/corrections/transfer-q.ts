@@ -1,0 +1,92 @@
+// Transfer Q* (Chakraborty et al., NeurIPS 2024), used to regenerate a sentence that failed
+// its check. Token by token from the sentence start: take the generator's top-k tokens; for
+// each, let the aligned baseline roll out a short continuation and score the text with the
+// check (Q̂); pick the token maximising log π_ref + α·Q̂ (greedy decoding from
+// π ∝ π_ref · exp(α·Q̂)). Candidates are handled as text, so the baseline may be any model
+// with any tokenizer; until the trained aligner lands, the baseline is the generator itself,
+// rolled out greedily through rewinds. When the time budget runs out mid-sentence, the rest is
+// decoded plainly and the trail says so.
+
+import { GenerationAbortedError } from '../../errors';
+import type { Engine } from '../../engine/types';
+import { yieldToEventLoop } from '../../yield';
+import { SentenceSegmenter } from '../segmenter';
+import type { Candidate, Correction, CorrectionResult, CorrectionTools, SentenceContext } from '../types';
+
+const GREEDY = { temperature: 0, topK: 0, topP: 1 };
+const MAX_TOKENS = 64;
+
+/** Rolls out `n` greedy tokens after the current sequence and returns their text; the sequence is restored. */
+export async function rolloutText(engine: Engine, n: number, eos: Set<number>): Promise<string> {
+  const from = engine.position();
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const step = await engine.step(GREEDY);
+    if (eos.has(step.token)) break;
+    out.push(step.token);
+  }
+  await engine.rewind(from);
+  return out.length ? decodeAfter(engine, from, out) : '';
+}
+
+/** Decodes `tokens` as they read after position `at` (keeps their leading spaces). */
+function decodeAfter(engine: Engine, at: number, tokens: number[]): string {
+  const anchor = engine.sequence()[at - 1];
+  return engine.decode([anchor, ...tokens]).slice(engine.decode([anchor]).length);
+}
+
+export class TransferQCorrection implements Correction {
+  readonly id = 'transfer-q' as const;
+
+  async correct(_ctx: SentenceContext, _failed: Candidate, tools: CorrectionTools): Promise<CorrectionResult> {
+    const t0 = performance.now();
+    const { engine } = tools;
+    const { k, rolloutTokens, alpha } = tools.settings.transferQ;
+    const eos = new Set(engine.info!.eosTokenIds);
+    const start = await tools.rewindToSentenceStart();
+    const seg = new SentenceSegmenter();
+    const tokens: number[] = [];
+    let text = '';
+    let units: string[] = [];
+    let guided = true;
+    for (let i = 0; i < MAX_TOKENS && !units.length; i++) {
+      await yieldToEventLoop();
+      if (tools.stopped()) throw new GenerationAbortedError('stopped');
+      const here = engine.position();
+      const step = await engine.step({ ...GREEDY, reportTopK: k });
+      let choice = step.token;
+      if (guided && tools.timeLeft()) {
+        let bestValue = -Infinity;
+        for (const option of step.top) {
+          await engine.rewind(here);
+          await engine.extend([option.token]);
+          const continuation = eos.has(option.token) ? '' : await rolloutText(engine, rolloutTokens, eos);
+          const optionText = eos.has(option.token) ? '' : decodeAfter(engine, start, [...tokens, option.token]);
+          const q = (await tools.score(optionText + continuation)).score;
+          const value = option.logprob + alpha * q;
+          if (value > bestValue) {
+            bestValue = value;
+            choice = option.token;
+          }
+        }
+        await engine.rewind(here);
+        await engine.extend([choice]);
+      } else {
+        guided = false;
+      }
+      if (eos.has(choice)) break;
+      tokens.push(choice);
+      const now = decodeAfter(engine, start, tokens);
+      if (now.endsWith('\uFFFD')) continue;
+      units = seg.push(now.slice(text.length));
+      text = now;
+    }
+    if (!units.length) units = seg.flush();
+    const sentence = units[0] ?? '';
+    const verdict = sentence.trim()
+      ? await tools.check(sentence)
+      : { pass: false, score: 0, evidence: 'guided decoding wrote nothing' };
+    if (!guided) verdict.evidence += ' (budget ran out: the rest of the sentence was decoded without guidance)';
+    return { candidates: [{ text: sentence, source: 'transfer-q', verdict, ms: performance.now() - t0 }] };
+  }
+}

@@ -1,0 +1,309 @@
+// The sentence loop: draft → check → (rewind → correct)* → commit, for every sentence of an
+// answer. It runs next to the engine in the llm worker, streams events to the UI, and knows
+// its methods only through the Check and Correction interfaces.
+//
+// The engine's sequence always starts with the tokens of [prompt + committed answer] as a
+// fresh prefill would tokenize them: after a sentence passes, the generator simply goes on
+// (the few tokens it drafted past the sentence end stay); after a correction, the sequence is
+// rewound to the longest prefix it shares with the new text and extended from there.
+
+import { GenerationAbortedError } from '../errors';
+import type { ChatMessage, Engine, LogitProcessor, SamplingOptions } from '../engine/types';
+import { encodeToFit } from '../generate';
+import type { AnswerEvent, AnswerRequest, AnswerStats } from '../protocol';
+import { yieldToEventLoop } from '../yield';
+import { SentenceSegmenter } from './segmenter';
+import type {
+  AlignSettings,
+  BudgetCut,
+  Candidate,
+  Check,
+  Correction,
+  CorrectionTools,
+  SampledSentence,
+  SentenceContext,
+  SentenceTrail,
+  Verdict,
+} from './types';
+
+/** Builds the configured check and correction; tests pass their own. */
+export interface MethodFactory {
+  check(settings: AlignSettings, engine: Engine): Check;
+  correction(settings: AlignSettings): Correction;
+}
+
+function commonPrefix(a: readonly number[], b: readonly number[]): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+/** The best candidate: passing ones first, then by score; the earliest wins a tie. */
+export function bestCandidate(candidates: Candidate[]): Candidate {
+  return candidates.reduce((best, c) =>
+    Number(c.verdict.pass) > Number(best.verdict.pass) ||
+    (c.verdict.pass === best.verdict.pass && c.verdict.score > best.verdict.score)
+      ? c
+      : best,
+  );
+}
+
+/** Sampling for extra candidates: never greedy, or every candidate would be the draft again. */
+export function candidateSampling(s: SamplingOptions): SamplingOptions {
+  return { ...s, temperature: Math.max(s.temperature, 0.8), topK: s.topK || 40, topP: s.topP < 1 ? s.topP : 0.95 };
+}
+
+class Stopped extends GenerationAbortedError {
+  constructor() {
+    super('stopped');
+  }
+}
+
+export async function alignedAnswer(
+  engine: Engine,
+  req: AnswerRequest,
+  settings: AlignSettings,
+  methods: MethodFactory,
+  emit: (e: AnswerEvent) => void,
+  isStopped: () => boolean,
+): Promise<AnswerStats> {
+  const info = engine.info!;
+  const t0 = performance.now();
+  const { ids: promptIds, droppedMessages, messages } = await encodeToFit(engine, req.messages, info.contextWindow);
+  emit({ type: 'started', promptTokens: promptIds.length, droppedMessages, backend: info.backend, model: info.id });
+  const question = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+  const check = methods.check(settings, engine);
+  const correction = methods.correction(settings);
+  const budgets = settings.budgets;
+  const sampling: SamplingOptions = { ...req.sampling, reportTopK: 5 };
+  const eos = new Set(info.eosTokenIds);
+  const maxAnswerTokens = Math.min(req.maxNewTokens, info.contextWindow - promptIds.length);
+  engine.setSeed(req.seed);
+
+  let committed = '';
+  // Tokens from `mark` on are the generator's text since the last re-sync.
+  let mark = promptIds.length;
+  let streamed = '';
+  let dirty = false; // a correction ran another prompt through the engine
+  let addedMs = 0;
+  let steps = 0;
+  let firstCommitMs = 0;
+  let prefillMs = 0;
+  let reason: AnswerStats['reason'] = 'length';
+  const segmenter = new SentenceSegmenter();
+  const trails: SentenceTrail[] = [];
+
+  const throwIfStopped = () => {
+    if (isStopped()) throw new Stopped();
+  };
+
+  /** Text of the sequence after `from`, decoded with the token before it so leading spaces survive. */
+  const textSince = (from: number): string => {
+    const seq = engine.sequence();
+    if (from <= 0) return engine.decode(seq.slice());
+    const anchor = engine.decode([seq[from - 1]]);
+    return engine.decode(seq.slice(from - 1)).slice(anchor.length);
+  };
+
+  /** Makes the engine's sequence start with [prompt + text]; drops what follows unless `keepTail`. */
+  const syncTo = async (text: string, keepTail: boolean): Promise<number> => {
+    const target = await engine.encode(messages, text);
+    if (dirty) {
+      await engine.prefill(target);
+      dirty = false;
+      return target.length;
+    }
+    const c = commonPrefix(engine.sequence(), target);
+    if (c === target.length && keepTail) return c;
+    await engine.rewind(Math.max(1, c));
+    if (c < target.length) await engine.extend(target.slice(Math.max(1, c)));
+    return target.length;
+  };
+
+  const sampleSentence = async (opts: {
+    sampling?: SamplingOptions;
+    processors?: LogitProcessor[];
+    prefixText?: string;
+    maxTokens?: number;
+  }): Promise<SampledSentence> => {
+    const prefix = opts.prefixText ?? '';
+    const from = await syncTo(committed + prefix, false);
+    const seg = new SentenceSegmenter();
+    let units = seg.push(prefix);
+    let sampled = '';
+    let ended = false;
+    engine.setLogitProcessors(opts.processors ?? []);
+    try {
+      for (let i = 0; i < (opts.maxTokens ?? 96) && !units.length; i++) {
+        if (engine.position() >= info.contextWindow - 1) break;
+        await yieldToEventLoop();
+        throwIfStopped();
+        const step = await engine.step(opts.sampling ?? candidateSampling(sampling));
+        steps++;
+        if (eos.has(step.token)) {
+          ended = true;
+          break;
+        }
+        const now = textSince(from);
+        if (now.length <= sampled.length || now.endsWith('\uFFFD')) continue;
+        units = seg.push(now.slice(sampled.length));
+        sampled = now;
+      }
+    } finally {
+      engine.setLogitProcessors([]);
+    }
+    if (!units.length) units = seg.flush();
+    return { text: units[0] ?? '', ended };
+  };
+
+  const handleSentence = async (draft: string): Promise<boolean> => {
+    const index = trails.length;
+    const sentenceT0 = performance.now();
+    const startPosition = (await engine.encode(messages, committed)).length;
+    emit({ type: 'sentence-drafted', index, text: draft });
+    const ctx: SentenceContext = { messages, question, prefix: committed };
+    const trail: SentenceTrail = {
+      index,
+      draft,
+      final: draft,
+      corrected: false,
+      check: check.id,
+      correction: null,
+      candidates: [],
+      rewinds: 0,
+      budgetCut: null,
+      unchecked: false,
+      startPosition,
+      timings: { checkMs: 0, correctMs: 0 },
+    };
+    let best: Candidate | null = null;
+    if (addedMs >= budgets.msPerAnswer) {
+      trail.unchecked = true;
+      trail.budgetCut = 'answer-time';
+    } else {
+      const tc = performance.now();
+      const verdict = await check.check(ctx, draft);
+      trail.timings.checkMs = performance.now() - tc;
+      best = { text: draft, source: 'draft', verdict, ms: trail.timings.checkMs };
+      trail.candidates.push(best);
+      emit({ type: 'sentence-checked', index, candidate: 0, verdict });
+      let candidatesUsed = 0;
+      const spent = () => performance.now() - sentenceT0;
+      const tools: CorrectionTools = {
+        engine,
+        check: async (text: string): Promise<Verdict> => {
+          candidatesUsed++;
+          return check.check(ctx, text);
+        },
+        score: (text: string) => check.check(ctx, text),
+        rewindToSentenceStart: () => syncTo(committed, false),
+        sampleSentence,
+        sentenceStart: () => startPosition,
+        usedEngineForOtherPrompt: () => {
+          dirty = true;
+        },
+        candidatesLeft: () => Math.max(0, budgets.candidates - candidatesUsed),
+        timeLeft: () => spent() < budgets.msPerSentence && addedMs + spent() < budgets.msPerAnswer,
+        stopped: isStopped,
+        settings,
+        sampling,
+      };
+      let cut: BudgetCut | null = null;
+      while (!best.verdict.pass) {
+        throwIfStopped();
+        if (trail.rewinds >= budgets.rewindsPerSentence) cut = 'rewinds';
+        else if (tools.candidatesLeft() <= 0) cut = 'candidates';
+        else if (spent() >= budgets.msPerSentence) cut = 'sentence-time';
+        else if (addedMs + spent() >= budgets.msPerAnswer) cut = 'answer-time';
+        if (cut) break;
+        trail.rewinds++;
+        trail.correction = correction.id;
+        emit({ type: 'rewound', index, position: startPosition, attempt: trail.rewinds });
+        const tr = performance.now();
+        const result = await correction.correct(ctx, best, tools);
+        trail.timings.correctMs += performance.now() - tr;
+        for (const c of result.candidates) {
+          trail.candidates.push(c);
+          emit({ type: 'sentence-checked', index, candidate: trail.candidates.length - 1, verdict: c.verdict });
+        }
+        best = bestCandidate(trail.candidates);
+        throwIfStopped();
+      }
+      trail.budgetCut = best.verdict.pass ? null : cut;
+      addedMs += performance.now() - sentenceT0;
+    }
+    const final = best?.text ?? draft;
+    trail.final = final;
+    trail.corrected = final !== draft;
+    committed += final;
+    // A correction moved the generator (candidates, other prompts): bring it back to the
+    // committed text. A sentence that passed at once keeps the tokens drafted after it.
+    if (trail.rewinds > 0 || dirty) {
+      mark = await syncTo(committed, false);
+      segmenter.reset();
+      streamed = '';
+    }
+    trails.push(trail);
+    if (!firstCommitMs) firstCommitMs = performance.now() - t0;
+    emit({ type: 'sentence-committed', index, text: final, pending: segmenter.pending(), trail });
+    return trail.corrected;
+  };
+
+  try {
+    await engine.prefill(promptIds);
+    prefillMs = performance.now() - t0;
+    let answerTokens = 0;
+    generation: while (answerTokens < maxAnswerTokens) {
+      await yieldToEventLoop();
+      throwIfStopped();
+      const step = await engine.step(sampling);
+      steps++;
+      if (eos.has(step.token)) {
+        reason = 'eos';
+        break;
+      }
+      answerTokens = engine.position() - promptIds.length;
+      const full = textSince(mark);
+      if (full.length <= streamed.length || full.endsWith('\uFFFD')) continue;
+      const delta = full.slice(streamed.length);
+      streamed = full;
+      emit({ type: 'token', text: delta, token: step.token, logprob: step.logprob });
+      for (const unit of segmenter.push(delta)) {
+        // A correction re-syncs the generator: the rest of this batch was drafted after the
+        // old sentence and is gone.
+        if (await handleSentence(unit)) continue generation;
+      }
+    }
+    for (const unit of segmenter.flush()) if (unit.trim()) await handleSentence(unit);
+  } catch (e) {
+    if (!(e instanceof GenerationAbortedError)) throw e;
+    reason = 'stopped';
+  }
+  const totalMs = performance.now() - t0;
+  const answerTokenCount = Math.max(0, (await engine.encode(messages, committed)).length - promptIds.length);
+  const stats: AnswerStats = {
+    reason,
+    promptTokens: promptIds.length,
+    generatedTokens: answerTokenCount,
+    prefillMs,
+    firstTokenMs: firstCommitMs,
+    totalMs,
+    tokensPerSecond: answerTokenCount > 1 ? answerTokenCount / ((totalMs - prefillMs) / 1000) : 0,
+    text: committed,
+    alignment: {
+      check: check.id,
+      correction: correction.id,
+      sentences: trails.length,
+      corrected: trails.filter((t) => t.corrected).length,
+      rewinds: trails.reduce((n, t) => n + t.rewinds, 0),
+      addedMs,
+      engineSteps: steps,
+      firstCommitMs,
+      trails,
+    },
+  };
+  emit({ type: 'done', stats });
+  return stats;
+}
+
+export type { ChatMessage };

@@ -1,0 +1,154 @@
+// The two slots of the sentence loop, and what it records. A check judges a sentence; a
+// correction replaces one that failed. The orchestrator composes one of each and does not
+// know which methods it runs.
+
+import type { ChatMessage, Engine, LogitProcessor, SamplingOptions } from '../engine/types';
+import type { UserRule } from './rules';
+
+export type CheckId = 'off' | 'rules' | 'rain';
+export type CorrectionId = 'redact' | 'rewrite' | 'rain-search' | 'transfer-q';
+export type Strictness = 'lenient' | 'balanced' | 'strict';
+
+/** A check passes a sentence whose score (0 = surely bad … 1 = surely fine) reaches this. */
+export const PASS_THRESHOLD: Record<Strictness, number> = { lenient: 0.25, balanced: 0.5, strict: 0.75 };
+
+export interface Budgets {
+  /** Corrections tried on one sentence before the best candidate is committed. */
+  rewindsPerSentence: number;
+  /** Candidate sentences sampled (and checked) per correction. */
+  candidates: number;
+  /** Milliseconds that checking and correcting may add to one sentence. */
+  msPerSentence: number;
+  /** Milliseconds they may add to the whole answer; after that sentences are committed unchecked. */
+  msPerAnswer: number;
+}
+
+export interface TransferQSettings {
+  /** Generator tokens considered at each step. */
+  k: number;
+  /** Tokens in each rollout of the baseline. */
+  rolloutTokens: number;
+  /** Weight of the rollout's score: π ∝ π_ref · exp(α·Q̂). */
+  alpha: number;
+}
+
+export interface AlignSettings {
+  check: CheckId;
+  correction: CorrectionId;
+  strictness: Strictness;
+  budgets: Budgets;
+  rules: UserRule[];
+  transferQ: TransferQSettings;
+}
+
+export const DEFAULT_ALIGN_SETTINGS: AlignSettings = {
+  check: 'off',
+  correction: 'redact',
+  strictness: 'balanced',
+  budgets: { rewindsPerSentence: 2, candidates: 4, msPerSentence: 4000, msPerAnswer: 20000 },
+  rules: [],
+  transferQ: { k: 5, rolloutTokens: 6, alpha: 4 },
+};
+
+export interface Finding {
+  start: number;
+  end: number;
+  label: string;
+}
+
+export interface Verdict {
+  pass: boolean;
+  /** 0 (surely bad) … 1 (surely fine). */
+  score: number;
+  /** Why, in words a user can read. */
+  evidence: string;
+  /** Spans of the sentence the verdict is about, when the check can point at them. */
+  findings?: Finding[];
+}
+
+/** What a check or a correction knows about the sentence's place in the answer. */
+export interface SentenceContext {
+  /** The conversation being answered (history and the last user message). */
+  messages: ChatMessage[];
+  /** The last user message. */
+  question: string;
+  /** The answer committed so far, before this sentence. */
+  prefix: string;
+}
+
+export interface Check {
+  readonly id: CheckId;
+  check(ctx: SentenceContext, sentence: string): Promise<Verdict>;
+}
+
+export type CandidateSource = 'draft' | 'rewrite' | 'rain-search' | 'transfer-q' | 'redact';
+
+export interface Candidate {
+  text: string;
+  source: CandidateSource;
+  verdict: Verdict;
+  ms: number;
+}
+
+/** A sentence sampled from the sentence start by the generator. */
+export interface SampledSentence {
+  text: string;
+  /** The generator ended the answer with it. */
+  ended: boolean;
+}
+
+/** What the orchestrator lends a correction: the engine, the check, the clock and the budgets. */
+export interface CorrectionTools {
+  engine: Engine;
+  /** Checks a candidate sentence (counts against the candidates budget). */
+  check(text: string): Promise<Verdict>;
+  /** Scores partial text with the check without counting it as a candidate (rollouts). */
+  score(text: string): Promise<Verdict>;
+  /** Rewinds the generator to the sentence start; returns that position. */
+  rewindToSentenceStart(): Promise<number>;
+  /** Rewinds the generator to the sentence start and samples one sentence from there. */
+  sampleSentence(opts?: { sampling?: SamplingOptions; processors?: LogitProcessor[]; prefixText?: string; maxTokens?: number }): Promise<SampledSentence>;
+  /** Position of the sentence start in the generator's sequence (after the answer prefix). */
+  sentenceStart(): number;
+  /** Marks that the correction ran another prompt through the engine, so the orchestrator re-prefills. */
+  usedEngineForOtherPrompt(): void;
+  /** How many more candidates the budget allows, and whether time is left. */
+  candidatesLeft(): number;
+  timeLeft(): boolean;
+  stopped(): boolean;
+  settings: AlignSettings;
+  sampling: SamplingOptions;
+}
+
+export interface CorrectionResult {
+  /** Every candidate tried, in order; the orchestrator commits the best. */
+  candidates: Candidate[];
+}
+
+export interface Correction {
+  readonly id: CorrectionId;
+  correct(ctx: SentenceContext, failed: Candidate, tools: CorrectionTools): Promise<CorrectionResult>;
+}
+
+export type BudgetCut = 'rewinds' | 'candidates' | 'sentence-time' | 'answer-time' | 'stopped';
+
+/** Everything that happened to one sentence: the review trail the UI shows and exports. */
+export interface SentenceTrail {
+  index: number;
+  /** The generator's first draft and the text that was committed. */
+  draft: string;
+  final: string;
+  corrected: boolean;
+  check: CheckId;
+  correction: CorrectionId | null;
+  /** Every candidate in order; the first is the draft. */
+  candidates: Candidate[];
+  rewinds: number;
+  /** Set when a budget ended the search: the best candidate so far was committed. */
+  budgetCut: BudgetCut | null;
+  /** True when the answer's time budget was spent before this sentence: it was not checked. */
+  unchecked: boolean;
+  /** Token position of the sentence start in the generator's sequence. */
+  startPosition: number;
+  timings: { checkMs: number; correctMs: number };
+}

@@ -1,0 +1,17 @@
+// One entry for an answer: plain decoding when the sentence loop is off, the loop otherwise.
+
+import { methods } from './align/methods';
+import { alignedAnswer } from './align/orchestrator';
+import type { Engine } from './engine/types';
+import { generateAnswer } from './generate';
+import type { AnswerEvent, AnswerRequest, AnswerStats } from './protocol';
+
+export function answerWith(
+  engine: Engine,
+  req: AnswerRequest,
+  emit: (e: AnswerEvent) => void,
+  isStopped: () => boolean,
+): Promise<AnswerStats> {
+  if (!req.align || req.align.check === 'off') return generateAnswer(engine, req, emit, isStopped);
+  return alignedAnswer(engine, req, req.align, methods, emit, isStopped);
+}
