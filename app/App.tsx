@@ -8,8 +8,11 @@ import { ErrorBanner } from './components/ErrorBanner';
 import { MessageView } from './components/MessageView';
 import { ModelManager } from './components/ModelManager';
 import { Sidebar } from './components/Sidebar';
+import { AlignmentPanel } from './components/AlignmentPanel';
 import { useChat } from './stores';
-import type { AnswerSettings } from './stores/chat';
+import { alignOf, type AnswerSettings } from './stores/chat';
+import { exportTrail, parseTrail, trailFileName } from './trail-io';
+import type { Conversation } from './types';
 import { useModel } from './stores/model';
 import { useSettings } from './stores/settings';
 
@@ -21,6 +24,18 @@ function answerSettings(): AnswerSettings {
     systemPrompt: s.systemPrompt,
   };
 }
+
+function download(c: Conversation) {
+  const blob = new Blob([JSON.stringify(exportTrail(c), null, 2)], { type: 'application/json' });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = trailFileName(c);
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+const CHECK_LABEL = { off: 'off', rules: 'rules', rain: 'RAIN' } as const;
 
 async function loadModel(spec: ModelSpec) {
   const settings = useSettings.getState();
@@ -40,6 +55,9 @@ export function App() {
   const model = useModel();
   const settings = useSettings();
   const [showModels, setShowModels] = useState(false);
+  const [showAlign, setShowAlign] = useState(false);
+  const [importError, setImportError] = useState<string | null>(null);
+  const importInput = useRef<HTMLInputElement>(null);
   const bottom = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -117,6 +135,7 @@ export function App() {
   const error = chat.error ?? model.error;
   const ready = !!model.loaded;
   const lastAssistant = conversation?.messages.findLastIndex((m) => m.role === 'assistant') ?? -1;
+  const align = alignOf(conversation, chat.nextAlign);
 
   return (
     <div className="app">
@@ -133,12 +152,46 @@ export function App() {
           <button className="model-button" onClick={() => setShowModels(true)} aria-label="Models and settings">
             {model.loaded ? model.loaded.id : model.loading ? `Loading ${model.loading.spec.id}…` : 'No model loaded'}
           </button>
+          <button className="ghost align-button" aria-expanded={showAlign} onClick={() => setShowAlign((v) => !v)}>
+            Checks: {CHECK_LABEL[align.check]}{align.check !== 'off' ? ` → ${align.correction}` : ''}
+          </button>
+          <button className="ghost" disabled={!conversation?.messages.length} onClick={() => conversation && download(conversation)}>
+            Export trail
+          </button>
+          <button className="ghost" disabled={busy} onClick={() => importInput.current?.click()}>Import</button>
+          <input
+            ref={importInput}
+            type="file"
+            accept="application/json,.json"
+            hidden
+            aria-label="Import a conversation"
+            onChange={async (e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (!file) return;
+              try {
+                await chat.importConversation(await parseTrail(await file.text()));
+                setImportError(null);
+              } catch (err) {
+                setImportError((err as Error).message);
+              }
+            }}
+          />
           <span className="backend-note" data-backend={model.loaded?.backend ?? ''} title={model.loaded?.backendReason ?? model.backend?.reason}>
             {model.loaded
               ? `${model.loaded.backend === 'webgpu' ? 'WebGPU' : 'WASM'} — ${model.loaded.backendReason}`
               : (model.backend?.reason ?? 'Checking for WebGPU…')}
           </span>
         </header>
+        {showAlign && (
+          <AlignmentPanel key={conversation?.id ?? 'new'} settings={align} onChange={(patch) => void chat.setAlign(patch)} onClose={() => setShowAlign(false)} />
+        )}
+        {importError && (
+          <div className="error-banner" role="alert">
+            <span>{importError}</span>
+            <button className="ghost" onClick={() => setImportError(null)}>Dismiss</button>
+          </div>
+        )}
         {model.loading && (
           <div className="progress top" role="progressbar" aria-label="Model loading"
             aria-valuenow={model.loading.progress.fraction !== undefined ? Math.round(model.loading.progress.fraction * 100) : undefined}>

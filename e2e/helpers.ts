@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import type { AnswerStats } from '../workers/protocol';
 
 /** Opens the app and waits until the bundled model is loaded on the expected backend. */
 export async function openApp(page: Page, backend: 'WASM' | 'WebGPU' = 'WASM') {
@@ -12,7 +13,7 @@ export async function setMaxTokens(page: Page, n: number, temperature?: number) 
   const input = page.getByRole('spinbutton', { name: 'Longest answer (tokens)' });
   await input.fill(String(n));
   if (temperature !== undefined) await page.getByRole('slider', { name: /Temperature/ }).fill(String(temperature));
-  await page.getByRole('button', { name: 'Close' }).click();
+  await page.getByRole('button', { name: 'Close', exact: true }).click();
 }
 
 export async function send(page: Page, text: string) {
@@ -32,7 +33,7 @@ export async function lastAnswer(page: Page, timeout = 120_000) {
 export async function storedConversations(page: Page) {
   return page.evaluate(
     () =>
-      new Promise<{ title: string; messages: { role: string; content: string; status?: string }[] }[]>((resolve, reject) => {
+      new Promise<{ title: string; messages: { role: string; content: string; status?: string; stats?: AnswerStats }[] }[]>((resolve, reject) => {
         const open = indexedDB.open('redraft');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
@@ -43,4 +44,17 @@ export async function storedConversations(page: Page) {
         };
       }),
   );
+}
+
+/** Opens the sentence-check panel and sets this conversation's check, correction and rules. */
+export async function setChecks(page: Page, opts: { check: string; correction?: string; rules?: string }) {
+  await page.getByRole('button', { name: /^Checks:/ }).click();
+  const panel = page.getByRole('region', { name: 'Sentence checks for this conversation' });
+  await panel.getByRole('combobox', { name: 'Check' }).selectOption(opts.check);
+  if (opts.correction) await panel.getByRole('combobox', { name: 'Correction' }).selectOption(opts.correction);
+  if (opts.rules !== undefined) {
+    await panel.getByRole('textbox', { name: 'Rules' }).fill(opts.rules);
+    await panel.getByRole('textbox', { name: 'Rules' }).blur();
+  }
+  await panel.getByRole('button', { name: 'Close sentence checks' }).click();
 }

@@ -1,8 +1,9 @@
 import { memo, useMemo, useState } from 'react';
-import { renderMarkdown } from '../markdown';
+import { markCorrected, renderMarkdown } from '../markdown';
 import type { Message } from '../types';
 import { toRedraftError } from '../../workers/errors';
 import { PersonalDataNote } from './PersonalDataNote';
+import { TrailView } from './TrailView';
 
 interface Props {
   message: Message;
@@ -21,7 +22,12 @@ const STATUS_LABEL: Partial<Record<NonNullable<Message['status']>, string>> = {
 export const MessageView = memo(function MessageView({ message, streaming, canRegenerate, busy, onRegenerate, onEdit }: Props) {
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(message.content);
-  const html = useMemo(() => (message.role === 'assistant' ? renderMarkdown(message.content) : ''), [message.role, message.content]);
+  const [trailFocus, setTrailFocus] = useState<number | null>(null);
+  const alignment = message.stats?.alignment;
+  const html = useMemo(
+    () => (message.role === 'assistant' ? renderMarkdown(alignment ? markCorrected(message.content, alignment.trails) : message.content) : ''),
+    [message.role, message.content, alignment],
+  );
 
   if (editing) {
     return (
@@ -66,11 +72,33 @@ export const MessageView = memo(function MessageView({ message, streaming, canRe
       </header>
       {message.role === 'assistant' ? (
         // The only innerHTML in the app: markdown through the sanitiser (app/markdown.ts).
-        <div className="content markdown" dangerouslySetInnerHTML={{ __html: html }} />
+        <div
+          className="content markdown"
+          dangerouslySetInnerHTML={{ __html: html }}
+          onClick={(e) => {
+            const mark = (e.target as HTMLElement).closest('mark[data-sentence]');
+            if (mark && alignment) setTrailFocus(Number(mark.getAttribute('data-sentence')));
+          }}
+        />
       ) : (
         <div className="content plain">{message.content}</div>
       )}
       {streaming && <span className="cursor" aria-hidden>▍</span>}
+      {streaming && message.activity && <p className="activity" role="status">{message.activity}</p>}
+      {alignment && !streaming && (
+        <p className="alignment-summary">
+          {alignment.sentences} sentence{alignment.sentences === 1 ? '' : 's'} checked ({alignment.check}
+          {alignment.rewinds ? ` → ${alignment.correction}` : ''}) · {alignment.corrected} corrected · +{Math.round(alignment.addedMs)} ms
+          {alignment.trails.some((t) => t.rewinds > 0) && (
+            <button className="ghost" onClick={() => setTrailFocus(alignment.trails.find((t) => t.corrected || t.rewinds > 0)!.index)}>
+              Review corrections
+            </button>
+          )}
+        </p>
+      )}
+      {alignment && trailFocus !== null && (
+        <TrailView trails={alignment.trails} focus={trailFocus} onClose={() => setTrailFocus(null)} />
+      )}
       {message.status && STATUS_LABEL[message.status] && <p className="badge">{STATUS_LABEL[message.status]}</p>}
       {error && <p className="badge error">{error.userMessage}</p>}
       {message.role === 'assistant' && !streaming && message.content && <PersonalDataNote text={message.content} />}

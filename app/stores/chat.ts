@@ -3,6 +3,7 @@
 
 import { create } from 'zustand';
 import { ContextWindowExceededError, RedraftError, serializeError, toRedraftError } from '../../workers/errors';
+import { DEFAULT_ALIGN_SETTINGS, type AlignSettings } from '../../workers/align/types';
 import type { ChatMessage, SamplingOptions } from '../../workers/engine/types';
 import type { AnswerEvent, AnswerRequest, AnswerStats } from '../../workers/protocol';
 import type { Conversation, Message } from '../types';
@@ -24,6 +25,10 @@ export interface AnswerSettings {
   systemPrompt: string;
 }
 
+/** The sentence loop's settings of a conversation (off unless chosen). */
+export const alignOf = (c: Conversation | undefined, fallback: AlignSettings = DEFAULT_ALIGN_SETTINGS): AlignSettings =>
+  c?.align ?? fallback;
+
 export interface ChatState {
   conversations: Conversation[];
   activeId: string | null;
@@ -31,7 +36,13 @@ export interface ChatState {
   /** Id of the assistant message being written, if any. */
   streamingId: string | null;
   error: RedraftError | null;
+  /** Sentence-loop settings for the next new conversation (the last ones chosen). */
+  nextAlign: AlignSettings;
   hydrate(): Promise<void>;
+  /** Changes the active conversation's sentence-loop settings (and those of new ones). */
+  setAlign(patch: Partial<AlignSettings>): Promise<void>;
+  /** Adds an imported conversation and opens it. */
+  importConversation(c: Conversation): Promise<void>;
   setDraft(text: string): void;
   newConversation(): void;
   select(id: string): void;
@@ -87,15 +98,38 @@ export function createChatStore(service: AnswerService, persistence: Persistence
         buffered = '';
         patchMessage(conv.id, reply.id, (m) => ({ content: m.content + text }));
       };
+      // With the sentence loop, text is committed sentence by sentence; the draft after the
+      // last committed sentence is tentative and disappears when the generator rewinds.
+      let committed = '';
       const onEvent = (e: AnswerEvent) => {
-        if (e.type === 'token') {
-          buffered += e.text;
-          if (!scheduled) {
-            scheduled = true;
-            (globalThis.requestAnimationFrame ?? ((f: () => void) => setTimeout(f, 16)))(flush);
-          }
-        } else if (e.type === 'started') {
-          patchMessage(conv.id, reply.id, () => ({ model: e.model, backend: e.backend }));
+        switch (e.type) {
+          case 'token':
+            buffered += e.text;
+            if (!scheduled) {
+              scheduled = true;
+              (globalThis.requestAnimationFrame ?? ((f: () => void) => setTimeout(f, 16)))(flush);
+            }
+            break;
+          case 'started':
+            patchMessage(conv.id, reply.id, () => ({ model: e.model, backend: e.backend }));
+            break;
+          case 'sentence-checked':
+            if (!e.verdict.pass) {
+              patchMessage(conv.id, reply.id, () => ({ activity: `Sentence ${e.index + 1} failed the check: ${e.verdict.evidence}` }));
+            }
+            break;
+          case 'rewound':
+            buffered = '';
+            patchMessage(conv.id, reply.id, () => ({
+              content: committed,
+              activity: `Rewound to sentence ${e.index + 1}; correcting (attempt ${e.attempt})…`,
+            }));
+            break;
+          case 'sentence-committed':
+            committed += e.text;
+            buffered = '';
+            patchMessage(conv.id, reply.id, () => ({ content: committed + e.pending, activity: undefined }));
+            break;
         }
       };
       const req: AnswerRequest = {
@@ -103,6 +137,7 @@ export function createChatStore(service: AnswerService, persistence: Persistence
         sampling: settings.sampling,
         maxNewTokens: settings.maxNewTokens,
         seed: Math.floor(Math.random() * 2 ** 31),
+        align: alignOf(conv, get().nextAlign),
       };
       try {
         const stats = await service.answer(req, onEvent);
@@ -111,6 +146,7 @@ export function createChatStore(service: AnswerService, persistence: Persistence
           content: stats.text,
           stats,
           status: stats.reason === 'stopped' ? 'stopped' : 'done',
+          activity: undefined,
         }));
       } catch (e) {
         flush();
@@ -124,7 +160,7 @@ export function createChatStore(service: AnswerService, persistence: Persistence
           await persist(restored);
           return;
         }
-        patchMessage(conv.id, reply.id, () => ({ status: 'error', error: serializeError(err) }));
+        patchMessage(conv.id, reply.id, () => ({ status: 'error', error: serializeError(err), activity: undefined }));
         set({ error: err });
       } finally {
         if (get().streamingId === reply.id) set({ streamingId: null });
@@ -139,13 +175,32 @@ export function createChatStore(service: AnswerService, persistence: Persistence
       draft: '',
       streamingId: null,
       error: null,
+      nextAlign: DEFAULT_ALIGN_SETTINGS,
+
+      async setAlign(patch) {
+        const conv = active();
+        const align = { ...alignOf(conv, get().nextAlign), ...patch };
+        set({ nextAlign: align });
+        if (!conv) return;
+        const next = { ...conv, align };
+        set((s) => ({ conversations: s.conversations.map((c) => (c.id === conv.id ? next : c)) }));
+        await persist(next);
+      },
+
+      async importConversation(c) {
+        if (get().streamingId) return;
+        const taken = get().conversations.some((x) => x.id === c.id);
+        const imported = taken ? { ...c, id: newId() } : c;
+        set((s) => ({ conversations: [imported, ...s.conversations], activeId: imported.id, error: null }));
+        await persist(imported);
+      },
 
       async hydrate() {
         const all = await persistence.list();
         // An answer that was streaming when the page closed ends as interrupted, text kept.
         const conversations = all.map((c) => ({
           ...c,
-          messages: c.messages.map((m) => (m.status === 'streaming' ? { ...m, status: 'interrupted' as const } : m)),
+          messages: c.messages.map((m) => (m.status === 'streaming' ? { ...m, status: 'interrupted' as const, activity: undefined } : m)),
         }));
         set({ conversations, activeId: conversations[0]?.id ?? null });
       },
@@ -159,7 +214,7 @@ export function createChatStore(service: AnswerService, persistence: Persistence
         const empty = active();
         if (empty && empty.messages.length === 0) return;
         const now = Date.now();
-        const c: Conversation = { id: newId(), title: 'New conversation', createdAt: now, updatedAt: now, messages: [] };
+        const c: Conversation = { id: newId(), title: 'New conversation', createdAt: now, updatedAt: now, messages: [], align: get().nextAlign };
         set((s) => ({ conversations: [c, ...s.conversations], activeId: c.id, error: null }));
       },
 
@@ -183,7 +238,7 @@ export function createChatStore(service: AnswerService, persistence: Persistence
         let conv = active();
         if (!conv) {
           const now = Date.now();
-          conv = { id: newId(), title: titleOf(text), createdAt: now, updatedAt: now, messages: [] };
+          conv = { id: newId(), title: titleOf(text), createdAt: now, updatedAt: now, messages: [], align: get().nextAlign };
           set({ activeId: conv.id });
         }
         const user: Message = { id: newId(), role: 'user', content: text, createdAt: Date.now() };

@@ -1,0 +1,136 @@
+import { useState } from 'react';
+import type { UserRule } from '../../workers/align/rules';
+import type { AlignSettings, Budgets, CheckId, CorrectionId, Strictness, TransferQSettings } from '../../workers/align/types';
+
+interface Props {
+  settings: AlignSettings;
+  onChange(patch: Partial<AlignSettings>): void;
+  onClose(): void;
+}
+
+const CHECKS: [CheckId, string][] = [
+  ['off', 'Off — plain decoding'],
+  ['rules', 'Rules — personal data and your phrases'],
+  ['rain', 'RAIN self-evaluation — the model judges its own sentence'],
+];
+
+const CORRECTIONS: [CorrectionId, string][] = [
+  ['redact', 'Redact what matched'],
+  ['rewrite', 'Rewrite the sentence (Stream Aligner)'],
+  ['rain-search', 'Rewind and search (RAIN)'],
+  ['transfer-q', 'Guided regeneration (Transfer Q*)'],
+];
+
+/** One rule per line; a line written as /…/ is a regular expression. */
+export function parseRules(text: string): UserRule[] {
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => (l.length > 2 && l.startsWith('/') && l.endsWith('/') ? { text: l.slice(1, -1), regex: true } : { text: l }));
+}
+
+export function formatRules(rules: UserRule[]): string {
+  return rules.map((r) => (r.regex ? `/${r.text}/` : r.text)).join('\n');
+}
+
+function invalidPattern(rules: UserRule[]): string | null {
+  for (const r of rules) {
+    if (!r.regex) continue;
+    try {
+      new RegExp(r.text);
+    } catch (e) {
+      return `/${r.text}/: ${(e as Error).message}`;
+    }
+  }
+  return null;
+}
+
+function NumberField({ label, value, min, step, onChange }: { label: string; value: number; min: number; step?: number; onChange(v: number): void }) {
+  return (
+    <label className="field">
+      <span>{label}</span>
+      <input type="number" min={min} step={step ?? 1} value={value}
+        onChange={(e) => {
+          const v = Number(e.target.value);
+          if (Number.isFinite(v) && v >= min) onChange(v);
+        }} />
+    </label>
+  );
+}
+
+/** The sentence loop's settings for the open conversation (keyed by it, so the draft rules text resets). */
+export function AlignmentPanel({ settings, onChange, onClose }: Props) {
+  const [rulesText, setRulesText] = useState(formatRules(settings.rules));
+  const budgets = (patch: Partial<Budgets>) => onChange({ budgets: { ...settings.budgets, ...patch } });
+  const transferQ = (patch: Partial<TransferQSettings>) => onChange({ transferQ: { ...settings.transferQ, ...patch } });
+  const patternError = invalidPattern(parseRules(rulesText));
+  const off = settings.check === 'off';
+
+  return (
+    <section className="align-panel" aria-label="Sentence checks for this conversation">
+      <header>
+        <h2>Sentence checks</h2>
+        <button className="ghost" onClick={onClose} aria-label="Close sentence checks">Close</button>
+      </header>
+      <p className="hint">
+        Each sentence of an answer is checked as it is written; when it fails, the model is rewound to the start of the
+        sentence and the sentence is corrected. Corrected sentences are marked; open one to see what changed and why.
+        These settings belong to this conversation.
+      </p>
+      <div className="grid">
+        <label className="field">
+          <span>Check</span>
+          <select value={settings.check} onChange={(e) => onChange({ check: e.target.value as CheckId })}>
+            {CHECKS.map(([id, label]) => <option key={id} value={id}>{label}</option>)}
+          </select>
+        </label>
+        <label className="field">
+          <span>Correction</span>
+          <select value={settings.correction} disabled={off} onChange={(e) => onChange({ correction: e.target.value as CorrectionId })}>
+            {CORRECTIONS.map(([id, label]) => <option key={id} value={id}>{label}</option>)}
+          </select>
+        </label>
+        <label className="field">
+          <span>Strictness</span>
+          <select value={settings.strictness} disabled={off} onChange={(e) => onChange({ strictness: e.target.value as Strictness })}>
+            <option value="lenient">Lenient</option>
+            <option value="balanced">Balanced</option>
+            <option value="strict">Strict</option>
+          </select>
+        </label>
+      </div>
+      <label className="field wide">
+        <span>Rules (one per line; /…/ for a pattern). E-mail addresses, phone and card numbers are always caught.</span>
+        <textarea
+          aria-label="Rules"
+          rows={3}
+          value={rulesText}
+          placeholder={'e.g. the name of a project\n/\\bconfidential\\b/'}
+          onChange={(e) => setRulesText(e.target.value)}
+          onBlur={() => !patternError && onChange({ rules: parseRules(rulesText) })}
+        />
+        {patternError && <span className="field-error" role="alert">Not a valid pattern: {patternError}</span>}
+      </label>
+      <fieldset disabled={off}>
+        <legend>Budgets (when one runs out, the best sentence so far is kept and the trail says so)</legend>
+        <div className="grid">
+          <NumberField label="Rewinds per sentence" value={settings.budgets.rewindsPerSentence} min={0} onChange={(v) => budgets({ rewindsPerSentence: Math.round(v) })} />
+          <NumberField label="Candidates per sentence" value={settings.budgets.candidates} min={1} onChange={(v) => budgets({ candidates: Math.round(v) })} />
+          <NumberField label="Added ms per sentence" value={settings.budgets.msPerSentence} min={0} step={500} onChange={(v) => budgets({ msPerSentence: v })} />
+          <NumberField label="Added ms per answer" value={settings.budgets.msPerAnswer} min={0} step={1000} onChange={(v) => budgets({ msPerAnswer: v })} />
+        </div>
+      </fieldset>
+      {settings.correction === 'transfer-q' && !off && (
+        <fieldset>
+          <legend>Transfer Q*</legend>
+          <div className="grid">
+            <NumberField label="Top-k tokens" value={settings.transferQ.k} min={1} onChange={(v) => transferQ({ k: Math.round(v) })} />
+            <NumberField label="Rollout tokens" value={settings.transferQ.rolloutTokens} min={0} onChange={(v) => transferQ({ rolloutTokens: Math.round(v) })} />
+            <NumberField label="α (weight of the check)" value={settings.transferQ.alpha} min={0} step={0.5} onChange={(v) => transferQ({ alpha: v })} />
+          </div>
+        </fieldset>
+      )}
+    </section>
+  );
+}
