@@ -2,7 +2,10 @@
 // Builds and serves the app, drives it in Debian's headless Chromium with the bundled model,
 // and measures, per backend: page load → model ready, page load → first token (prompt sent
 // as soon as the composer is enabled), time to first token after send, decode tokens/s.
-// Also the size of what the main page loads before any worker starts.
+// Also the size of what the main page loads before any worker starts, and the cost of the
+// sentence loop: for `off`, each check alone (no rewinds allowed) and each correction (a rule on
+// "the" makes most sentences fail), answer tokens per second and time to the first committed
+// sentence, as ratios to `off` measured in the same page (WASM).
 // Writes bench/results/<timestamp>.json and prints a table.
 import { execSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -19,6 +22,17 @@ const quiet = ['--no-sandbox', '--disable-background-networking', '--disable-com
 const plans = [
   { backend: 'wasm', flags: [], runs: quick ? 1 : 3, maxTokens: 64, prompt: 'Tell me a story.' },
   { backend: 'webgpu', flags: ['--enable-unsafe-webgpu'], runs: 1, maxTokens: quick ? 4 : 8, prompt: 'Tell me a story.' },
+];
+
+const methodRuns = quick ? 1 : 2;
+const methodConfigs = [
+  { name: 'off', check: 'off' },
+  { name: 'check: rules', check: 'rules', correction: 'redact', rules: '', rewinds: 0 },
+  { name: 'check: RAIN self-eval', check: 'rain', correction: 'redact', rules: '', rewinds: 0 },
+  { name: 'correct: redact', check: 'rules', correction: 'redact', rules: 'the' },
+  { name: 'correct: rewrite', check: 'rules', correction: 'rewrite', rules: 'the' },
+  { name: 'correct: RAIN search', check: 'rules', correction: 'rain-search', rules: 'the' },
+  { name: 'correct: Transfer Q*', check: 'rules', correction: 'transfer-q', rules: 'the' },
 ];
 
 if (!args.has('--no-build')) execSync('node scripts/ensure-deps.mjs && npx vite build --logLevel warn', { stdio: 'inherit' });
@@ -58,7 +72,7 @@ async function measure(plan) {
       // Answer length is a setting; set it through the UI like a user would.
       await page.getByRole('button', { name: 'Models and settings' }).click();
       await page.getByRole('spinbutton', { name: 'Longest answer (tokens)' }).fill(String(plan.maxTokens));
-      await page.getByRole('button', { name: 'Close' }).click();
+      await page.getByRole('button', { name: 'Close', exact: true }).click();
       await box.fill(plan.prompt);
       const sentMs = await page.evaluate(() => performance.now());
       await box.press('Enter');
@@ -70,6 +84,7 @@ async function measure(plan) {
         open.onsuccess = () => {
           const req = open.result.transaction('conversations').objectStore('conversations').getAll();
           req.onsuccess = () => resolve(req.result[0].messages.at(-1).stats);
+
         };
       }));
       const backendNote = await page.locator('.backend-note').innerText();
@@ -99,6 +114,85 @@ async function measure(plan) {
   };
 }
 
+async function latestStats(page) {
+  return page.evaluate(() => new Promise((resolve) => {
+    const open = indexedDB.open('redraft');
+    open.onsuccess = () => {
+      const req = open.result.transaction('conversations').objectStore('conversations').getAll();
+      req.onsuccess = () => resolve(req.result.sort((a, b) => b.updatedAt - a.updatedAt)[0].messages.at(-1).stats);
+    };
+  }));
+}
+
+async function measureMethods() {
+  const browser = await chromium.launch({ executablePath, args: quiet });
+  const rows = [];
+  try {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`http://localhost:${PORT}/`);
+    await page.waitForFunction(() => document.querySelector('.backend-note')?.textContent?.includes(' — '), null, { timeout: 300_000 });
+    await page.getByRole('button', { name: 'Models and settings' }).click();
+    await page.getByRole('spinbutton', { name: 'Longest answer (tokens)' }).fill('64');
+    await page.getByRole('slider', { name: /Temperature/ }).fill('0');
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+    // Warm-up answer, not measured: the first run pays for compiling the WASM kernels.
+    await page.getByRole('textbox', { name: 'Message' }).fill('Hello');
+    await page.getByRole('textbox', { name: 'Message' }).press('Enter');
+    await page.waitForSelector('article[data-role="assistant"][data-status="done"]', { timeout: 600_000 });
+    for (let run = 0; run < methodRuns; run++) {
+      for (const c of methodConfigs) {
+        await page.getByRole('button', { name: '+ New conversation' }).click();
+        await page.getByRole('button', { name: /^Checks:/ }).click();
+        const panel = page.getByRole('region', { name: 'Sentence checks for this conversation' });
+        await panel.getByRole('combobox', { name: 'Check' }).selectOption(c.check);
+        if (c.check !== 'off') {
+          await panel.getByRole('combobox', { name: 'Correction' }).selectOption(c.correction);
+          await panel.getByRole('textbox', { name: 'Rules' }).fill(c.rules);
+          await panel.getByRole('textbox', { name: 'Rules' }).blur();
+          await panel.getByRole('spinbutton', { name: 'Rewinds per sentence' }).fill(String(c.rewinds ?? 2));
+        }
+        await panel.getByRole('button', { name: 'Close sentence checks' }).click();
+        await page.getByRole('textbox', { name: 'Message' }).fill('Tell me a story.');
+        await page.getByRole('textbox', { name: 'Message' }).press('Enter');
+        await page.waitForSelector('article[data-role="assistant"]:is([data-status="done"],[data-status="error"])', { timeout: 600_000 });
+        const s = await latestStats(page);
+        const a = s.alignment;
+        rows.push({
+          name: c.name, run,
+          answerTokens: s.generatedTokens,
+          // Tokens of the answer stream (the generator's drafts) per second of wall time after the prefill.
+          tokensPerSecond: (a ? a.draftTokens : s.generatedTokens) / ((s.totalMs - s.prefillMs) / 1000),
+          firstSentenceMs: a ? a.firstCommitMs : s.firstSentenceMs,
+          totalMs: s.totalMs,
+          sentences: a?.sentences ?? null, corrected: a?.corrected ?? null, rewinds: a?.rewinds ?? null,
+          addedMs: a?.addedMs ?? 0, engineSteps: a?.engineSteps ?? s.generatedTokens,
+        });
+        const r = rows.at(-1);
+        process.stdout.write(`  ${c.name} run ${run + 1}: ${r.tokensPerSecond.toFixed(1)} tok/s, first sentence ${Math.round(r.firstSentenceMs)} ms\n`);
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  const byName = methodConfigs.map((c) => {
+    const mine = rows.filter((r) => r.name === c.name);
+    return {
+      name: c.name,
+      tokensPerSecond: median(mine.map((r) => r.tokensPerSecond)),
+      firstSentenceMs: median(mine.map((r) => r.firstSentenceMs)),
+      corrected: median(mine.map((r) => r.corrected ?? 0)),
+      sentences: median(mine.map((r) => r.sentences ?? 0)),
+      engineSteps: median(mine.map((r) => r.engineSteps)),
+    };
+  });
+  const off = byName[0];
+  for (const m of byName) {
+    m.tokensPerSecondRatio = m.tokensPerSecond / off.tokensPerSecond;
+    m.firstSentenceRatio = m.firstSentenceMs / off.firstSentenceMs;
+  }
+  return { backend: 'wasm', prompt: 'Tell me a story.', maxTokens: 64, temperature: 0, runs: methodRuns, methods: byName, raw: rows };
+}
+
 const server = spawn(process.execPath, ['scripts/serve.mjs', '--port', String(PORT)], { stdio: ['ignore', 'pipe', 'inherit'] });
 await new Promise((resolve) => server.stdout.once('data', resolve));
 try {
@@ -115,6 +209,8 @@ try {
     console.log(`Measuring ${plan.backend} (${plan.runs} run${plan.runs > 1 ? 's' : ''})…`);
     out.backends.push(await measure(plan));
   }
+  console.log(`Measuring the sentence loop (${methodRuns} run${methodRuns > 1 ? 's' : ''} per method)…`);
+  out.sentenceLoop = await measureMethods();
   mkdirSync('bench/results', { recursive: true });
   const file = `bench/results/${out.date.replace(/[:.]/g, '-')}.json`;
   writeFileSync(file, JSON.stringify(out, null, 2));
@@ -125,6 +221,12 @@ try {
   console.log('--------|------|----------------|---------------------|---------------------|-------------');
   for (const b of out.backends) {
     console.log(`${b.backend.padEnd(7)} | ${String(b.runs).padEnd(4)} | ${f(b.modelReadyMs.median).padEnd(14)} | ${f(b.loadToFirstTokenMs.median).padEnd(19)} | ${f(b.firstTokenAfterSendMs.median).padEnd(19)} | ${b.decodeTokensPerSecond.median.toFixed(1)}`);
+  }
+  console.log(`\nsentence loop on WASM (${out.sentenceLoop.prompt}, ${out.sentenceLoop.maxTokens} tokens, greedy; ratios to off in this run)`);
+  console.log('method                 | tok/s | ×off | first sentence ms | ×off | sentences | corrected | engine steps');
+  console.log('-----------------------|-------|------|-------------------|------|-----------|-----------|-------------');
+  for (const m of out.sentenceLoop.methods) {
+    console.log(`${m.name.padEnd(22)} | ${m.tokensPerSecond.toFixed(1).padStart(5)} | ${m.tokensPerSecondRatio.toFixed(2)} | ${f(m.firstSentenceMs).padStart(17)} | ${m.firstSentenceRatio.toFixed(2)} | ${String(m.sentences).padStart(9)} | ${String(m.corrected).padStart(9)} | ${f(m.engineSteps)}`);
   }
   console.log(`\nwrote ${file}`);
 } finally {

@@ -22,6 +22,8 @@ export interface AlignmentStats {
   addedMs: number;
   /** Engine steps, candidates and rollouts included. */
   engineSteps: number;
+  /** Tokens the generator drafted in the answer stream itself (what plain decoding would count). */
+  draftTokens: number;
   firstCommitMs: number;
   trails: SentenceTrail[];
 }

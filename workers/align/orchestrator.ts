@@ -87,6 +87,7 @@ export async function alignedAnswer(
   let dirty = false; // a correction ran another prompt through the engine
   let addedMs = 0;
   let steps = 0;
+  let draftTokens = 0;
   let firstCommitMs = 0;
   let prefillMs = 0;
   let reason: AnswerStats['reason'] = 'length';
@@ -262,6 +263,7 @@ export async function alignedAnswer(
         reason = 'eos';
         break;
       }
+      draftTokens++;
       answerTokens = engine.position() - promptIds.length;
       const full = textSince(mark);
       if (full.length <= streamed.length || full.endsWith('\uFFFD')) continue;
@@ -298,6 +300,7 @@ export async function alignedAnswer(
       rewinds: trails.reduce((n, t) => n + t.rewinds, 0),
       addedMs,
       engineSteps: steps,
+      draftTokens,
       firstCommitMs,
       trails,
     },
