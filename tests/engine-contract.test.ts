@@ -93,4 +93,37 @@ describe('Engine contract: OnnxEngine on pocket-lm', () => {
     expect(r.token).not.toBe(banned);
     expect(r.top[0].token).toBe(banned);
   });
+
+  it('rewind then extend with other tokens equals a fresh prefill of the new text', async () => {
+    await engine.prefill(prompt);
+    await decodeGreedy(engine, 8);
+    const other = await engine.encode([{ role: 'user', content: 'Tell me a story.' }], 'Once upon a time');
+    const shared = other.findIndex((t, i) => t !== prompt[i]);
+    await engine.rewind(shared);
+    await engine.extend(other.slice(shared));
+    expect(engine.sequence()).toEqual(other);
+    const afterExtend = await decodeGreedy(engine, 6);
+    await engine.prefill(other);
+    expect(await decodeGreedy(engine, 6)).toEqual(afterExtend);
+  });
+
+  it('encodes prompt and answer prefix together, starting with the prompt', async () => {
+    const withPrefix = await engine.encode([{ role: 'user', content: 'Tell me a story.' }], 'The sea');
+    expect(withPrefix.slice(0, prompt.length)).toEqual(prompt);
+    expect(engine.decode(withPrefix.slice(prompt.length))).toBe('The sea');
+  });
+
+  it('nextLogprobs scores a separate prompt and leaves the current sequence as it was', async () => {
+    await engine.prefill(prompt);
+    const first = await decodeGreedy(engine, 4);
+    const other = await engine.encode([{ role: 'user', content: 'Hello' }]);
+    await engine.prefill(other);
+    const step = await engine.step({ ...greedy, reportTopK: 3 });
+    await engine.prefill(prompt);
+    await decodeGreedy(engine, 2);
+    const scores = await engine.nextLogprobs(other, step.top.map((t) => t.token));
+    scores.forEach((s, i) => expect(s).toBeCloseTo(step.top[i].logprob, 4));
+    expect(engine.position()).toBe(prompt.length + 2);
+    expect(await decodeGreedy(engine, 2)).toEqual(first.slice(2));
+  });
 });
