@@ -1,4 +1,5 @@
-"""Pocket: a small Llama-style decoder (RMSNorm, RoPE, SwiGLU, grouped-query attention).
+"""Pocket: a small Llama-style decoder (RMSNorm, RoPE, SwiGLU, grouped-query attention), and
+the aligner token (Zhou et al., arXiv 2312.05503) that rides on it.
 
 The module and tensor names mirror what export.py writes and what transformers.js expects of a
 `llama` model, so one file is the whole truth about the graph. Written for torch 1.13: no
@@ -68,7 +69,7 @@ class Attention(nn.Module):
         self.v_proj = nn.Linear(cfg.d_model, cfg.n_kv_heads * hd, bias=False)
         self.o_proj = nn.Linear(cfg.n_heads * hd, cfg.d_model, bias=False)
 
-    def forward(self, x, cos, sin, past_k=None, past_v=None, key_mask=None):
+    def forward(self, x, cos, sin, past_k=None, past_v=None, key_mask=None, prefix=None, gate=None):
         b, t, _ = x.shape
         cfg, hd = self.cfg, self.cfg.head_dim
         q = self.q_proj(x).view(b, t, cfg.n_heads, hd).transpose(1, 2)
@@ -94,8 +95,22 @@ class Attention(nn.Module):
         if key_mask is not None:  # [b, total], 0 where a key is padding
             att = att.masked_fill(key_mask[:, None, None, :] == 0, float("-inf"))
         y = F.softmax(att, dim=-1) @ v
+        if prefix is not None:
+            y = y + gate.view(1, cfg.n_heads, 1, 1) * self.prefix_attention(q, prefix)
         y = y.transpose(1, 2).reshape(b, t, cfg.n_heads * hd)
         return self.o_proj(y), present_k, present_v
+
+
+    def prefix_attention(self, q, prefix):
+        """The aligner's slots: `prefix` [N, d] through this layer's frozen key/value projections
+        (no norm, no RoPE), attended by every query with its own softmax and no causal mask."""
+        cfg, hd, n = self.cfg, self.cfg.head_dim, prefix.shape[0]
+        rep = cfg.n_heads // cfg.n_kv_heads
+        k = self.k_proj(prefix).view(n, cfg.n_kv_heads, hd).transpose(0, 1)
+        v = self.v_proj(prefix).view(n, cfg.n_kv_heads, hd).transpose(0, 1)
+        k = k[:, None].expand(cfg.n_kv_heads, rep, n, hd).reshape(cfg.n_heads, n, hd)
+        v = v[:, None].expand(cfg.n_kv_heads, rep, n, hd).reshape(cfg.n_heads, n, hd)
+        return F.softmax((q @ k.transpose(-2, -1)) / math.sqrt(hd), dim=-1) @ v
 
 
 class MLP(nn.Module):
@@ -117,8 +132,8 @@ class Block(nn.Module):
         self.post_attention_layernorm = RMSNorm(cfg.d_model, cfg.norm_eps)
         self.mlp = MLP(cfg)
 
-    def forward(self, x, cos, sin, past_k=None, past_v=None, key_mask=None):
-        a, pk, pv = self.self_attn(self.input_layernorm(x), cos, sin, past_k, past_v, key_mask)
+    def forward(self, x, cos, sin, past_k=None, past_v=None, key_mask=None, prefix=None, gate=None):
+        a, pk, pv = self.self_attn(self.input_layernorm(x), cos, sin, past_k, past_v, key_mask, prefix, gate)
         x = x + a
         x = x + self.mlp(self.post_attention_layernorm(x))
         return x, pk, pv
@@ -141,9 +156,10 @@ class Pocket(nn.Module):
     def num_params(self) -> int:
         return sum(p.numel() for p in self.parameters())
 
-    def forward(self, ids, past=None, position_ids=None, attention_mask=None):
+    def forward(self, ids, past=None, position_ids=None, attention_mask=None, aligner=None):
         """ids [b, t]; past: list of (k, v) per layer or None; attention_mask [b, past + t] with 0
-        on padding (the browser passes it; training needs none). Returns logits and the new cache.
+        on padding (the browser passes it; training needs none); `aligner`: an Aligner, or None
+        for the plain model. Returns logits and the new cache.
 
         Output embeddings are tied to the input embeddings (half the parameters of a model
         this small would otherwise be the output layer).
@@ -156,11 +172,30 @@ class Pocket(nn.Module):
         presents = []
         for n, layer in enumerate(self.layers):
             pk, pv = (None, None) if past is None else past[n]
-            x, k, v = layer(x, cos, sin, pk, pv, attention_mask)
+            slot = aligner.slot(n) if aligner is not None else (None, None)
+            x, k, v = layer(x, cos, sin, pk, pv, attention_mask, *slot)
             presents.append((k, v))
         logits = F.linear(self.norm(x), self.embed_tokens.weight)
         return logits, presents
 
-    def loss(self, ids, targets):
-        logits, _ = self(ids)
+    def loss(self, ids, targets, aligner=None):
+        logits, _ = self(ids, aligner=aligner)
         return F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1), ignore_index=-100)
+
+
+class Aligner(nn.Module):
+    """One learned global aligner token (N = 1 by default): an N×d embedding shared by every
+    layer from `start_layer` up, plus one gate per layer and head, initialised at zero so that
+    training starts from the unchanged model. Only these N·d + (L − start)·H numbers train."""
+
+    def __init__(self, cfg: PocketConfig, n_tokens: int = 1, start_layer: int = 2):
+        super().__init__()
+        self.start_layer = start_layer
+        self.embedding = nn.Parameter(torch.randn(n_tokens, cfg.d_model) * 0.02)
+        self.gates = nn.Parameter(torch.zeros(cfg.n_layers - start_layer, cfg.n_heads))
+
+    def slot(self, layer: int):
+        """(prefix, gate) for a layer, or (None, None) below start_layer."""
+        if layer < self.start_layer:
+            return None, None
+        return self.embedding, self.gates[layer - self.start_layer]
