@@ -74,3 +74,27 @@ test('RAIN self-evaluation with rewind-and-search runs on the bundled model and 
   expect(searched.length).toBeGreaterThan(0);
   expect(alignment.trails.map((t) => t.final).join('')).toBe(conv.messages[1].content);
 });
+
+test('Stop while a sentence is being corrected keeps the committed sentences, and the chat goes on', async ({ page }) => {
+  await openApp(page);
+  await setMaxTokens(page, 400, 0);
+  // Transfer Q* with a generous time budget: each corrected sentence takes seconds, so Esc lands mid-correction.
+  await setChecks(page, { check: 'rules', correction: 'transfer-q', rules: 'the' });
+  await send(page, 'Tell me a story.');
+  const answer = page.locator('article[data-role="assistant"]').last();
+  await expect(answer.locator('.activity')).toContainText('correcting', { timeout: 120_000 });
+  await page.keyboard.press('Escape');
+  await expect(answer).toHaveAttribute('data-status', 'stopped');
+  const [conv] = await storedConversations(page);
+  const stats = conv.messages[1].stats!;
+  expect(stats.reason).toBe('stopped');
+  // What stays is exactly the committed sentences: no half-corrected draft.
+  expect(stats.alignment!.trails.map((t) => t.final).join('')).toBe(conv.messages[1].content);
+  await expect(answer.locator('.content')).not.toContainText(/\bthe\b/i);
+
+  await setChecks(page, { check: 'off' });
+  await send(page, 'Hello');
+  const next = await lastAnswer(page);
+  await expect(next).toHaveAttribute('data-status', 'done');
+  await expect(next.locator('.content')).not.toBeEmpty();
+});
