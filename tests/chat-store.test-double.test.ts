@@ -124,4 +124,41 @@ describe('chat store (test double engine)', () => {
     expect(store.getState().activeId).toBe('c');
     expect(store.getState().conversations[0].messages[1]).toMatchObject({ content: 'half', status: 'interrupted' });
   });
+
+  it('sentence-loop events: a rewind drops the draft, a commit shows the committed text plus the new draft; settings travel per conversation', async () => {
+    const seen: string[] = [];
+    let store: ReturnType<typeof createChatStore>;
+    const content = () => store.getState().conversations[0].messages[1].content;
+    const service: AnswerService = {
+      async answer(req, onEvent) {
+        expect(req.align).toMatchObject({ check: 'rules', correction: 'redact' });
+        const tick = () => new Promise((r) => setTimeout(r, 25));
+        onEvent({ type: 'started', promptTokens: 3, droppedMessages: 0, backend: 'wasm', model: 'fake' });
+        onEvent({ type: 'token', text: 'Mail me at a@b.co.', token: 1, logprob: 0 });
+        await tick();
+        seen.push(content());
+        onEvent({ type: 'rewound', index: 0, position: 3, attempt: 1 });
+        await tick();
+        seen.push(content(), store.getState().conversations[0].messages[1].activity ?? '');
+        onEvent({ type: 'token', text: ' Bye', token: 1, logprob: 0 });
+        onEvent({ type: 'sentence-committed', index: 0, text: 'Mail me at [e-mail address removed].', pending: ' Bye', trail: {} as never });
+        await tick();
+        seen.push(content());
+        return { reason: 'eos', promptTokens: 3, generatedTokens: 9, prefillMs: 1, firstTokenMs: 1, totalMs: 2, tokensPerSecond: 1, text: 'Mail me at [e-mail address removed]. Bye.' };
+      },
+      async stop() {},
+    };
+    store = createChatStore(service, memoryPersistence());
+    await store.getState().setAlign({ check: 'rules', correction: 'redact' });
+    store.getState().setDraft('Hi');
+    await store.getState().send(settings);
+    expect(seen[0]).toBe('Mail me at a@b.co.');
+    expect(seen[1]).toBe('');
+    expect(seen[2]).toContain('Rewound to sentence 1');
+    expect(seen[3]).toBe('Mail me at [e-mail address removed]. Bye');
+    const conv = store.getState().conversations[0];
+    expect(conv.align?.check).toBe('rules');
+    expect(conv.messages[1]).toMatchObject({ content: 'Mail me at [e-mail address removed]. Bye.', status: 'done', activity: undefined });
+  });
 });
+
