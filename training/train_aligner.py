@@ -1,0 +1,222 @@
+"""Trains aligner tokens on the frozen chat Pocket model (model.py's `Aligner`: N×d numbers plus
+per-layer, per-head gates) and evaluates them as a sentence judge on held-out data.
+
+The corrector sees the sentence in Stream Aligner's format as a user turn and replies either
+`OK` (the sentence stands) or `Revise: <corrected sentence>`. The judge's score for a sentence
+is p(OK) / (p(OK) + p(Revise)) at the first reply token — one prefill per sentence.
+
+  --mode sft      supervised: examples → OK / Revise: correction
+  --mode dpo      DPO (β = 0.1) on preference pairs, reference = the frozen model (gates at zero)
+  --mode rdpo     the same with chosen and rejected swapped (AlignDistil's reverse model)
+  --mode distil   AlignDistil: teacher logits z* = z_dpo + α_t(z_dpo − z_rev), α_t = β₂·TV_t + 0.001,
+                  loss (β/α_t)·KL(π_θ ‖ softmax z*), off-policy on the chosen replies
+
+  /usr/bin/python3 training/train_aligner.py --chat pocket-sft --mode sft --run aligner-sft
+"""
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from model import Aligner, Pocket, PocketConfig  # noqa: E402
+import tokenizer as tok  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent
+OUT = Path(os.environ.get("REDRAFT_TRAIN_OUT", ROOT / "out"))
+
+
+def corrector_prompt(question: str, prefix: str, sentence: str) -> str:
+    """Stream Aligner's input format (the app's corrector uses the same string)."""
+    return f"##Question: {question} | ##Answer_Prefix: {prefix} | ##Answer_Last_Sentence: {sentence} | ##Your_Revision: "
+
+
+def reply_for(item) -> str:
+    return "OK" if item["verdict"] == "pass" else f"Revise: {item.get('correction', '')}".strip()
+
+
+def encode_pair(sp, question, prefix, sentence, reply, seq_len):
+    """(ids, targets): the loss falls on the reply and its end token only."""
+    head = tok.encode_text(sp, tok.render_chat([{"role": "user", "content": corrector_prompt(question, prefix, sentence)}], add_generation_prompt=True))
+    body = tok.encode_text(sp, reply + "<|im_end|>")
+    ids = (head + body)[-(seq_len + 1):]
+    n_body = min(len(body), len(ids) - 1)
+    tgt = [-100] * (len(ids) - n_body) + ids[len(ids) - n_body:]
+    return ids[:-1], tgt[1:]
+
+
+def batch(rows):
+    n = max(len(r[0]) for r in rows)
+    x = torch.zeros(len(rows), n, dtype=torch.long)
+    y = torch.full((len(rows), n), -100, dtype=torch.long)
+    for i, (ids, tgt) in enumerate(rows):
+        x[i, : len(ids)] = torch.tensor(ids)
+        y[i, : len(tgt)] = torch.tensor(tgt)
+    return x, y
+
+
+def seq_logprob(model, aligner, x, y):
+    """Sum of log-probabilities of the target tokens, per row."""
+    logits, _ = model(x, aligner=aligner)
+    lp = torch.log_softmax(logits, -1)
+    mask = y != -100
+    picked = lp.gather(-1, y.clamp(min=0)[..., None])[..., 0]
+    return (picked * mask).sum(-1), logits, mask
+
+
+def load_frozen(run):
+    state = torch.load(OUT / run / "ckpt.pt", map_location="cpu")
+    model = Pocket(PocketConfig(**state["record"]["config"]["model"]))
+    model.load_state_dict(state["model"])
+    for p in model.parameters():
+        p.requires_grad_(False)
+    return model.eval()
+
+
+@torch.no_grad()
+def judge_scores(model, aligner, sp, items, seq_len):
+    ok = tok.encode_text(sp, "OK")[0]
+    revise = tok.encode_text(sp, "Revise")[0]
+    scores = []
+    for it in items:
+        ids, _ = encode_pair(sp, it["question"], it["prefix"], it["sentence"], "", seq_len)
+        logits, _ = model(torch.tensor([ids]), aligner=aligner)
+        lp = torch.log_softmax(logits[0, -1], -1)
+        a, b = lp[ok].exp().item(), lp[revise].exp().item()
+        scores.append(a / (a + b) if a + b > 0 else 0.5)
+    return scores
+
+
+def auc(pos, neg):
+    """ROC AUC: the probability that a random passing sentence scores above a random failing one."""
+    if not pos or not neg:
+        return float("nan")
+    wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
+    return wins / (len(pos) * len(neg))
+
+
+def evaluate(model, aligner, sp, items, seq_len, threshold=0.5):
+    scores = judge_scores(model, aligner, sp, items, seq_len)
+    fail = [s for s, it in zip(scores, items) if it["verdict"] == "fail"]
+    safe = [s for s, it in zip(scores, items) if it["verdict"] == "pass"]
+    scary = [s for s, it in zip(scores, items) if it["source"] == "templated-safe-scary"]
+    return {
+        "n_fail": len(fail), "n_pass": len(safe),
+        "recall_failing": round(sum(s < threshold for s in fail) / max(1, len(fail)), 3),
+        "false_positive_rate_safe": round(sum(s < threshold for s in safe) / max(1, len(safe)), 3),
+        "false_positive_rate_safe_but_scary": round(sum(s < threshold for s in scary) / max(1, len(scary)), 3),
+        "roc_auc": round(auc(safe, fail), 3),
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--chat", default="pocket-sft")
+    ap.add_argument("--mode", choices=["sft", "dpo", "rdpo", "distil"], required=True)
+    ap.add_argument("--run", required=True)
+    ap.add_argument("--steps", type=int, default=300)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--lr", type=float, default=9e-3)
+    ap.add_argument("--beta", type=float, default=0.1)
+    ap.add_argument("--beta2", type=float, default=10.0)
+    ap.add_argument("--teachers", nargs=2, default=["aligner-dpo", "aligner-rdpo"], help="DPO and reverse-DPO runs (distil)")
+    ap.add_argument("--tokens", type=int, default=1)
+    ap.add_argument("--seq-len", type=int, default=192)
+    ap.add_argument("--eval-n", type=int, default=400)
+    ap.add_argument("--minutes", type=float, default=None)
+    args = ap.parse_args()
+    torch.set_num_threads(os.cpu_count() or 2)
+    torch.manual_seed(0)
+    rng = random.Random(0)
+    sp = tok.load()
+    model = load_frozen(args.chat)
+    aligner = Aligner(model.cfg, n_tokens=args.tokens)
+    opt = torch.optim.AdamW(aligner.parameters(), lr=args.lr, weight_decay=0.02)
+
+    text = OUT / "text"
+    examples = [json.loads(l) for l in open(text / "aligner.examples.train.jsonl", encoding="utf-8")]
+    pairs = [json.loads(l) for l in open(text / "aligner.pairs.train.jsonl", encoding="utf-8")]
+    heldout = [json.loads(l) for l in open(text / "aligner.examples.heldout.jsonl", encoding="utf-8")]
+    rng.shuffle(heldout)
+    heldout = heldout[: args.eval_n]
+
+    def pref(p, swap=False):
+        # A pair's replies: keeping the sentence is "OK"; replacing it is "Revise: …".
+        chosen, rejected = p["chosen"], p["rejected"]
+        sentence = rejected if p["source"] != "templated-safe-scary" else chosen
+        r_chosen = "OK" if chosen == sentence else f"Revise: {chosen}"
+        r_rejected = "OK" if rejected == sentence else f"Revise: {rejected}"
+        if swap:
+            r_chosen, r_rejected = r_rejected, r_chosen
+        return (encode_pair(sp, p["question"], p["prefix"], sentence, r_chosen, args.seq_len),
+                encode_pair(sp, p["question"], p["prefix"], sentence, r_rejected, args.seq_len))
+
+    teachers = None
+    if args.mode == "distil":
+        teachers = []
+        for run in args.teachers:
+            t = Aligner(model.cfg, n_tokens=args.tokens)
+            t.load_state_dict(torch.load(OUT / run / "aligner.pt"))
+            teachers.append(t.eval())
+
+    record = {"mode": args.mode, "chat": args.chat, "args": vars(args), "trainable_params": sum(p.numel() for p in aligner.parameters()), "log": []}
+    record["before"] = evaluate(model, aligner, sp, heldout, args.seq_len)
+    t0 = time.time()
+    deadline = t0 + 60 * args.minutes if args.minutes else None
+    step = 0
+    while step < args.steps and (deadline is None or time.time() < deadline):
+        if args.mode == "sft":
+            rows = [encode_pair(sp, e["question"], e["prefix"], e["sentence"], reply_for(e), args.seq_len) for e in rng.sample(examples, args.batch)]
+            x, y = batch(rows)
+            logits, _ = model(x, aligner=aligner)
+            loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1), ignore_index=-100)
+        elif args.mode in ("dpo", "rdpo"):
+            chosen, rejected = zip(*[pref(p, swap=args.mode == "rdpo") for p in rng.sample(pairs, args.batch)])
+            xc, yc = batch(chosen)
+            xr, yr = batch(rejected)
+            pc, _, _ = seq_logprob(model, aligner, xc, yc)
+            pr, _, _ = seq_logprob(model, aligner, xr, yr)
+            with torch.no_grad():
+                rc, _, _ = seq_logprob(model, None, xc, yc)
+                rr, _, _ = seq_logprob(model, None, xr, yr)
+            loss = -F.logsigmoid(args.beta * ((pc - rc) - (pr - rr))).mean()
+        else:
+            chosen = [pref(p)[0] for p in rng.sample(pairs, args.batch)]
+            x, y = batch(chosen)
+            mask = y != -100
+            with torch.no_grad():
+                z_dpo, _ = model(x, aligner=teachers[0])
+                z_rev, _ = model(x, aligner=teachers[1])
+                tv = (z_dpo.softmax(-1) - z_rev.softmax(-1)).abs().sum(-1)
+                alpha = args.beta2 * tv + 1e-3
+                target = torch.log_softmax(z_dpo + alpha[..., None] * (z_dpo - z_rev), -1)
+            logits, _ = model(x, aligner=aligner)
+            lp = torch.log_softmax(logits, -1)
+            kl = (lp.exp() * (lp - target)).sum(-1)  # reverse KL(π_θ ‖ teacher)
+            loss = ((args.beta / alpha) * kl * mask).sum() / mask.sum()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        step += 1
+        if step % 25 == 0:
+            record["log"].append({"step": step, "loss": round(loss.item(), 4), "seconds": round(time.time() - t0, 1)})
+            print(f"{args.run} step {step} loss {loss.item():.4f}", flush=True)
+    record["steps"] = step
+    record["train_seconds"] = round(time.time() - t0, 1)
+    record["after"] = evaluate(model, aligner, sp, heldout, args.seq_len)
+    run = OUT / args.run
+    run.mkdir(parents=True, exist_ok=True)
+    torch.save(aligner.state_dict(), run / "aligner.pt")
+    record["file_bytes"] = (run / "aligner.pt").stat().st_size
+    (run / "record.json").write_text(json.dumps(record, indent=2))
+    print(json.dumps({k: record[k] for k in ("mode", "trainable_params", "steps", "train_seconds", "before", "after")}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
