@@ -23,7 +23,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from model import Pocket, PocketConfig  # noqa: E402
+from model import Aligner, Pocket, PocketConfig  # noqa: E402
 import tokenizer as tok  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
@@ -31,6 +31,7 @@ REPO = ROOT.parent
 OUT = Path(os.environ.get("REDRAFT_TRAIN_OUT", ROOT / "out"))
 # Teacher-forced prefixes too: a barely trained model's greedy answer can be one token long.
 FORCED_ANSWER = "The capital of France is Paris. Ocean means a large body of salt water."
+ALIGNER_START_LAYER = 2
 REFERENCE_PROMPTS = [
     "Hello",
     "What does ocean mean?",
@@ -40,24 +41,36 @@ REFERENCE_PROMPTS = [
 ]
 
 
+class AlignerInputs:
+    """The aligner token as graph inputs: one exported model serves the plain model (gates at
+    zero) and every aligner token (model.py's Aligner, fed at run time)."""
+
+    def __init__(self, embedding, gates, start_layer=ALIGNER_START_LAYER):
+        self.embedding, self.gates, self.start_layer = embedding, gates, start_layer
+
+    def slot(self, layer):
+        return (None, None) if layer < self.start_layer else (self.embedding, self.gates[layer - self.start_layer])
+
+
 class OnnxWrapper(torch.nn.Module):
     def __init__(self, model: Pocket):
         super().__init__()
         self.model = model
 
-    def forward(self, input_ids, attention_mask, position_ids, *past_flat):
+    def forward(self, input_ids, attention_mask, position_ids, aligner_embedding, aligner_gates, *past_flat):
         past = [(past_flat[2 * i], past_flat[2 * i + 1]) for i in range(len(past_flat) // 2)]
-        logits, presents = self.model(input_ids, past, position_ids, attention_mask)
+        aligner = AlignerInputs(aligner_embedding, aligner_gates)
+        logits, presents = self.model(input_ids, past, position_ids, attention_mask, aligner)
         flat = [t for kv in presents for t in kv]
         return (logits, *flat)
 
 
 @torch.no_grad()
-def reference(model, ids, eos, n=24, steps_with_logprobs=6):
+def reference(model, ids, eos, n=24, steps_with_logprobs=6, aligner=None):
     """Greedy continuation with the top-5 log-probabilities of the first steps."""
     out, top, past, x = [], [], None, torch.tensor([ids])
     for i in range(n):
-        logits, past = model(x, past)
+        logits, past = model(x, past, aligner=aligner)
         lp = torch.log_softmax(logits[0, -1].double(), -1)
         t = int(lp.argmax())
         if i < steps_with_logprobs:
@@ -110,6 +123,9 @@ def main():
         "max_position_embeddings": cfg.max_seq_len, "rms_norm_eps": cfg.norm_eps,
         "rope_theta": cfg.rope_theta, "tie_word_embeddings": True, "hidden_act": "silu",
         "bos_token_id": sp.bos_id(), "eos_token_id": im_end, "pad_token_id": 0, "torch_dtype": "float32",
+        # Graph inputs aligner_embedding [N, hidden] and aligner_gates [layers - start, heads]:
+        # zeros give the plain model.
+        "redraft_aligner": {"start_layer": ALIGNER_START_LAYER, "gates_shape": [cfg.n_layers - ALIGNER_START_LAYER, cfg.n_heads]},
     }
     (out / "config.json").write_text(json.dumps(config, indent=2))
     (out / "generation_config.json").write_text(json.dumps(
@@ -130,9 +146,11 @@ def main():
         dyn[n] = {0: "batch", 2: "past"}
     for n in names_present:
         dyn[n] = {0: "batch", 2: "total"}
+    dyn["aligner_embedding"] = {0: "aligner_tokens"}
+    emb, gates = torch.zeros(1, cfg.d_model), torch.zeros(cfg.n_layers - ALIGNER_START_LAYER, cfg.n_heads)
     torch.onnx.export(
-        OnnxWrapper(model), (ids, mask, pos, *past), str(out / "onnx" / "model.onnx"),
-        input_names=["input_ids", "attention_mask", "position_ids", *names_past],
+        OnnxWrapper(model), (ids, mask, pos, emb, gates, *past), str(out / "onnx" / "model.onnx"),
+        input_names=["input_ids", "attention_mask", "position_ids", "aligner_embedding", "aligner_gates", *names_past],
         output_names=["logits", *names_present], dynamic_axes=dyn, opset_version=17,
         # No constant folding: it would store the tied embedding a second time, transposed (+8 MB).
         do_constant_folding=False,
@@ -140,6 +158,12 @@ def main():
 
     shutil.copy(OUT / "pocket.model", out / "tokenizer.model")
 
+    # A fixed test token with open gates: the export must agree with PyTorch with an aligner too.
+    torch.manual_seed(1234)
+    test_token = Aligner(cfg)
+    with torch.no_grad():
+        test_token.embedding.normal_(0, 1)
+        test_token.gates.uniform_(0.5, 1.5)
     refs = []
     for p in REFERENCE_PROMPTS:
         prompt = tok.encode_text(sp, tok.render_chat([{"role": "user", "content": p}], add_generation_prompt=True))
@@ -147,11 +171,13 @@ def main():
         forced = []
         for k in (2, 7, 15):
             ids = prompt + tok.encode_text(sp, FORCED_ANSWER)[:k]
-            forced.append({"ids": ids, "top": reference(model, ids, im_end, n=1, steps_with_logprobs=1)[1][0]})
+            forced.append({"ids": ids, "top": reference(model, ids, im_end, n=1, steps_with_logprobs=1)[1][0],
+                           "aligned_top": reference(model, ids, im_end, n=1, steps_with_logprobs=1, aligner=test_token)[1][0]})
         refs.append({"prompt": p, "prompt_ids": prompt, "greedy_ids": gen, "top": top, "forced": forced, "text": sp.decode(gen)})
         print(f"{p!r} -> {sp.decode(gen)!r}")
     Path(args.reference).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.reference).write_text(json.dumps({"model": out.name, "eos": im_end, "prompts": refs}, indent=1))
+    aligner = {"embedding": test_token.embedding.tolist(), "gates": test_token.gates.tolist()}
+    Path(args.reference).write_text(json.dumps({"model": out.name, "eos": im_end, "aligner": aligner, "prompts": refs}, indent=1))
 
     size_mb = (out / "onnx" / "model.onnx").stat().st_size / 1e6
     card = (ROOT / "MODEL_CARD.md").read_text().format(

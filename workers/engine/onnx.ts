@@ -70,6 +70,9 @@ function mapLoadError(e: unknown, spec: ModelSpec): RedraftError {
 export class OnnxEngine extends EngineBase implements Engine {
   info: LoadedModelInfo | null = null;
   private model: PreTrainedModel | null = null;
+  /** Aligner-token inputs of models exported with them (Pocket); zeros give the plain model. */
+  private aligner: { embedding: Tensor; gates: Tensor } | null = null;
+  private alignerShape: { hidden: number; gates: [number, number] } | null = null;
   private tokenizer: PreTrainedTokenizer | null = null;
   // The sequence so far; the KV cache holds ids[0, cacheLength); `logits` predict ids[cacheLength].
   private ids: number[] = [];
@@ -133,6 +136,9 @@ export class OnnxEngine extends EngineBase implements Engine {
     addEos(this.tokenizer.eos_token_id);
     const imEnd = this.tokenizer.get_vocab().get('<|im_end|>');
     if (imEnd !== undefined) eos.add(imEnd);
+    const alignerConfig = config.redraft_aligner as { gates_shape?: [number, number] } | undefined;
+    this.alignerShape = alignerConfig?.gates_shape ? { hidden: Number(config.hidden_size), gates: alignerConfig.gates_shape } : null;
+    this.setAligner(null);
     this.info = {
       id: spec.id,
       backend: opts.backend,
@@ -145,12 +151,47 @@ export class OnnxEngine extends EngineBase implements Engine {
     return this.info;
   }
 
+  /** Whether the loaded model takes an aligner token (see setAligner). */
+  hasAlignerInputs(): boolean {
+    return this.alignerShape !== null;
+  }
+
+  /**
+   * Feeds an aligner token (N×hidden embedding, per-layer per-head gates) to every forward
+   * pass; null restores the plain model. The token changes every cached key and value, so
+   * the current sequence is dropped: prefill again after calling this.
+   */
+  setAligner(token: { embedding: number[][]; gates: number[][] } | null): void {
+    const shape = this.alignerShape;
+    if (!shape) {
+      if (token) throw new ModelLoadError('this model has no aligner inputs');
+      this.aligner = null;
+      return;
+    }
+    const [layers, heads] = shape.gates;
+    const rows = token?.embedding ?? [new Array(shape.hidden).fill(0)];
+    if (rows.some((r) => r.length !== shape.hidden) || (token && (token.gates.length !== layers || token.gates.some((g) => g.length !== heads)))) {
+      throw new ModelLoadError('the aligner token does not fit this model');
+    }
+    this.aligner = {
+      embedding: new Tensor('float32', Float32Array.from(rows.flat()), [rows.length, shape.hidden]),
+      gates: new Tensor('float32', token ? Float32Array.from(token.gates.flat()) : new Float32Array(layers * heads), [layers, heads]),
+    };
+    this.resetSequence();
+  }
+
+  private alignerInputs(): Record<string, Tensor> {
+    return this.aligner ? { aligner_embedding: this.aligner.embedding, aligner_gates: this.aligner.gates } : {};
+  }
+
   async unload(): Promise<void> {
     await this.cache?.dispose();
     await this.model?.dispose();
     this.model = null;
     this.tokenizer = null;
     this.info = null;
+    this.aligner = null;
+    this.alignerShape = null;
     this.resetSequence();
   }
 
@@ -230,7 +271,7 @@ export class OnnxEngine extends EngineBase implements Engine {
     this.throwIfAborted();
     const input_ids = new Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]);
     const attention_mask = new Tensor('int64', new BigInt64Array(ids.length).fill(1n), [1, ids.length]);
-    const out = (await model({ input_ids, attention_mask, past_key_values: null })) as Record<string, Tensor>;
+    const out = (await model({ input_ids, attention_mask, past_key_values: null, ...this.alignerInputs() })) as Record<string, Tensor>;
     const logits = await toCpu(out.logits);
     const [, seq, vocab] = logits.dims;
     const row = (logits.data as Float32Array).subarray((seq - 1) * vocab, seq * vocab);
@@ -271,7 +312,7 @@ export class OnnxEngine extends EngineBase implements Engine {
     const attention_mask = new Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]);
     let out: Record<string, Tensor>;
     try {
-      out = (await model({ input_ids, attention_mask, past_key_values: this.cache })) as Record<string, Tensor>;
+      out = (await model({ input_ids, attention_mask, past_key_values: this.cache, ...this.alignerInputs() })) as Record<string, Tensor>;
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       if (/device (was )?lost|GPUDevice/i.test(msg)) throw new DeviceLostError(msg);
