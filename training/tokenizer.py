@@ -101,6 +101,33 @@ def render_chat(messages, add_generation_prompt=False) -> str:
     return text + ("<|im_start|>assistant\n" if add_generation_prompt else "")
 
 
+def encode_chat(sp, messages, add_generation_prompt=False):
+    """The conversation's ids exactly as the browser tokenizes it (the whole rendered string at
+    once), and for each id whether it belongs to an assistant reply (its text and <|im_end|>):
+    the tokens chat tuning learns. Tokenizing each message apart would be wrong: a message's
+    first word would get the ▁ prefix that the browser never gives it."""
+    ids = encode_text(sp, render_chat(messages, add_generation_prompt))
+    start, end = sp.piece_to_id("<|im_start|>"), sp.piece_to_id("<|im_end|>")
+    newline = sp.piece_to_id("<0x0A>")
+    learn, role, state = [], [], "outside"
+    for t in ids:
+        if t == start:
+            state, role = "role", []
+            learn.append(False)
+        elif state == "role":
+            if t == newline:
+                state = "assistant" if sp.decode(role).strip() == "assistant" else "other"
+            else:
+                role.append(t)
+            learn.append(False)
+        elif t == end:
+            learn.append(state == "assistant")
+            state = "outside"
+        else:
+            learn.append(state == "assistant")
+    return ids, learn
+
+
 def encode_text(sp, text: str):
     """Tokenizes text the way tokenizer.json does: special tokens as ids, every other segment
     on its own with the ▁ prefix (HF's Prepend normalizer runs per segment)."""
@@ -117,6 +144,8 @@ def encode_text(sp, text: str):
 
 if __name__ == "__main__":
     train(int(sys.argv[1]) if len(sys.argv) > 1 else 8000)
+    for cache in OUT.glob("pretrain.*.npy"):  # token ids of the previous tokenizer
+        cache.unlink()
     sp = load()
     to_hf(sp, OUT / "hf")
     print("vocab", sp.get_piece_size(), "->", OUT / "hf")

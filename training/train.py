@@ -52,14 +52,8 @@ def sft_examples(sp, split, seq_len):
     """(ids, targets) per conversation; targets are -100 except on assistant replies."""
     out = []
     for line in open(OUT / "text" / f"chat.{split}.jsonl", encoding="utf-8"):
-        ids, tgt = [], []
-        for m in json.loads(line)["messages"]:
-            head = tok.encode_text(sp, f"<|im_start|>{m['role']}\n")
-            body = tok.encode_text(sp, f"{m['content']}<|im_end|>")
-            nl = tok.encode_text(sp, "\n")
-            ids += head + body + nl
-            learn = m["role"] == "assistant"
-            tgt += [-100] * len(head) + (body if learn else [-100] * len(body)) + [-100] * len(nl)
+        ids, learn = tok.encode_chat(sp, json.loads(line)["messages"])
+        tgt = [t if keep else -100 for t, keep in zip(ids, learn)]
         # Targets are the next token: shift left by one.
         ids, tgt = ids[: seq_len + 1], tgt[: seq_len + 1]
         out.append((ids[:-1], tgt[1:]))

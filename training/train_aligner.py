@@ -42,13 +42,23 @@ def reply_for(item) -> str:
 
 
 def encode_pair(sp, question, prefix, sentence, reply, seq_len):
-    """(ids, targets): the loss falls on the reply and its end token only."""
-    head = tok.encode_text(sp, tok.render_chat([{"role": "user", "content": corrector_prompt(question, prefix, sentence)}], add_generation_prompt=True))
-    body = tok.encode_text(sp, reply + "<|im_end|>")
-    ids = (head + body)[-(seq_len + 1):]
-    n_body = min(len(body), len(ids) - 1)
-    tgt = [-100] * (len(ids) - n_body) + ids[len(ids) - n_body:]
+    """(ids, targets): the loss falls on the reply and its end token only; tokenized as the
+    browser tokenizes the whole conversation (tok.encode_chat). An empty reply gives the prompt."""
+    user = {"role": "user", "content": corrector_prompt(question, prefix, sentence)}
+    if not reply:
+        ids = tok.encode_text(sp, tok.render_chat([user], add_generation_prompt=True))[-(seq_len + 1):]
+        return ids, [-100] * len(ids)
+    ids, learn = tok.encode_chat(sp, [user, {"role": "assistant", "content": reply}])
+    cut = max(i for i, keep in enumerate(learn) if keep) + 1  # drop the trailing newline
+    ids, learn = ids[:cut][-(seq_len + 1):], learn[:cut][-(seq_len + 1):]
+    tgt = [t if keep else -100 for t, keep in zip(ids, learn)]
     return ids[:-1], tgt[1:]
+
+
+def first_reply_token(sp, reply):
+    """The id a reply starts with right after the assistant header, as the browser tokenizes it."""
+    ids, learn = tok.encode_chat(sp, [{"role": "user", "content": "x"}, {"role": "assistant", "content": reply}])
+    return ids[learn.index(True)]
 
 
 def batch(rows):
@@ -81,8 +91,8 @@ def load_frozen(run):
 
 @torch.no_grad()
 def judge_scores(model, aligner, sp, items, seq_len):
-    ok = tok.encode_text(sp, "OK")[0]
-    revise = tok.encode_text(sp, "Revise")[0]
+    ok = first_reply_token(sp, "OK")
+    revise = first_reply_token(sp, "Revise: x")
     scores = []
     for it in items:
         ids, _ = encode_pair(sp, it["question"], it["prefix"], it["sentence"], "", seq_len)
