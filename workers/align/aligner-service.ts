@@ -1,0 +1,103 @@
+// The corrector: the Pocket model with an aligner token, asked in Stream Aligner's format to
+// keep a sentence ("OK") or replace it ("Revise: …"). It works on text only, so it serves any
+// generator whatever its tokenizer. The prompt must stay identical to training
+// (training/train_aligner.py: corrector_prompt and the OK / Revise replies).
+
+import type { Engine, SamplingOptions } from '../engine/types';
+import { SentenceSegmenter } from './segmenter';
+
+export interface AlignerToken {
+  id: string;
+  /** What it was trained for and how it measured, for the settings. */
+  card: string;
+  embedding: number[][];
+  gates: number[][];
+}
+
+export interface AlignerContext {
+  question: string;
+  prefix: string;
+}
+
+export function correctorPrompt(ctx: AlignerContext, sentence: string): string {
+  return `##Question: ${ctx.question} | ##Answer_Prefix: ${ctx.prefix.trim()} | ##Answer_Last_Sentence: ${sentence.trim()} | ##Your_Revision: `;
+}
+
+const GREEDY: SamplingOptions = { temperature: 0, topK: 0, topP: 1 };
+const REVISE = 'Revise:';
+
+/** An engine that can take an aligner token (OnnxEngine on a model exported with aligner inputs). */
+export interface AlignableEngine extends Engine {
+  setAligner(token: { embedding: number[][]; gates: number[][] } | null): void;
+}
+
+export class AlignerService {
+  private replyIds: { ok: number; revise: number } | null = null;
+
+  constructor(private readonly engine: AlignableEngine) {}
+
+  useToken(token: AlignerToken | null): void {
+    this.engine.setAligner(token);
+  }
+
+  private async prompt(ctx: AlignerContext, sentence: string): Promise<number[]> {
+    return this.engine.encode([{ role: 'user', content: correctorPrompt(ctx, sentence) }]);
+  }
+
+  /** First token of each reply right after the assistant header, from the model's own tokenizer. */
+  private async replies(): Promise<{ ok: number; revise: number }> {
+    if (this.replyIds) return this.replyIds;
+    const messages = [{ role: 'user' as const, content: 'x' }];
+    const base = await this.engine.encode(messages);
+    const ok = (await this.engine.encode(messages, 'OK'))[base.length];
+    const revise = (await this.engine.encode(messages, REVISE))[base.length];
+    if (ok === undefined || revise === undefined || ok === revise) throw new Error('the tokenizer does not tell OK from Revise');
+    this.replyIds = { ok, revise };
+    return this.replyIds;
+  }
+
+  /** p(OK) / (p(OK) + p(Revise)): 1 keeps the sentence, 0 wants it replaced. One prefill. */
+  async score(ctx: AlignerContext, sentence: string): Promise<number> {
+    const { ok, revise } = await this.replies();
+    const [a, b] = (await this.engine.nextLogprobs(await this.prompt(ctx, sentence), [ok, revise])).map(Math.exp);
+    return a + b > 0 ? a / (a + b) : 0.5;
+  }
+
+  /** The corrector's revision of a sentence (its first sentence after "Revise:"), or the sentence itself if it says OK. */
+  async correct(ctx: AlignerContext, sentence: string, sampling: SamplingOptions = GREEDY, maxTokens = 80): Promise<string> {
+    const eos = new Set(this.engine.info!.eosTokenIds);
+    const prompt = await this.engine.encode([{ role: 'user', content: correctorPrompt(ctx, sentence) }], `${REVISE} `);
+    await this.engine.prefill(prompt);
+    const out: number[] = [];
+    const seg = new SentenceSegmenter();
+    let text = '';
+    let units: string[] = [];
+    for (let i = 0; i < maxTokens && !units.length; i++) {
+      const step = await this.engine.step(sampling);
+      if (eos.has(step.token)) break;
+      out.push(step.token);
+      const anchor = prompt[prompt.length - 1];
+      const now = this.engine.decode([anchor, ...out]).slice(this.engine.decode([anchor]).length);
+      if (now.endsWith('\uFFFD')) continue;
+      units = seg.push(now.slice(text.length));
+      text = now;
+    }
+    if (!units.length) units = seg.flush();
+    return (units[0] ?? '').trim();
+  }
+
+  /** A greedy continuation of the answer text by the aligned model (Transfer Q*'s baseline). */
+  async rollout(messages: { role: 'user' | 'assistant' | 'system'; content: string }[], answer: string, n: number): Promise<string> {
+    const eos = new Set(this.engine.info!.eosTokenIds);
+    const ids = await this.engine.encode(messages, answer);
+    await this.engine.prefill(ids);
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const step = await this.engine.step(GREEDY);
+      if (eos.has(step.token)) break;
+      out.push(step.token);
+    }
+    const anchor = ids[ids.length - 1];
+    return this.engine.decode([anchor, ...out]).slice(this.engine.decode([anchor]).length);
+  }
+}
