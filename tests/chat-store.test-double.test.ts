@@ -127,8 +127,8 @@ describe('chat store (test double engine)', () => {
 
   it('sentence-loop events: a rewind drops the draft, a commit shows the committed text plus the new draft; settings travel per conversation', async () => {
     const seen: string[] = [];
-    let store: ReturnType<typeof createChatStore>;
-    const content = () => store.getState().conversations[0].messages[1].content;
+    const holder: { store?: ReturnType<typeof createChatStore> } = {};
+    const content = () => holder.store!.getState().conversations[0].messages[1].content;
     const service: AnswerService = {
       async answer(req, onEvent) {
         expect(req.align).toMatchObject({ check: 'rules', correction: 'redact' });
@@ -139,7 +139,7 @@ describe('chat store (test double engine)', () => {
         seen.push(content());
         onEvent({ type: 'rewound', index: 0, position: 3, attempt: 1 });
         await tick();
-        seen.push(content(), store.getState().conversations[0].messages[1].activity ?? '');
+        seen.push(content(), holder.store!.getState().conversations[0].messages[1].activity ?? '');
         onEvent({ type: 'token', text: ' Bye', token: 1, logprob: 0 });
         onEvent({ type: 'sentence-committed', index: 0, text: 'Mail me at [e-mail address removed].', pending: ' Bye', trail: {} as never });
         await tick();
@@ -148,7 +148,8 @@ describe('chat store (test double engine)', () => {
       },
       async stop() {},
     };
-    store = createChatStore(service, memoryPersistence());
+    const store = createChatStore(service, memoryPersistence());
+    holder.store = store;
     await store.getState().setAlign({ check: 'rules', correction: 'redact' });
     store.getState().setDraft('Hi');
     await store.getState().send(settings);
