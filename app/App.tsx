@@ -35,7 +35,7 @@ function download(c: Conversation) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-const CHECK_LABEL = { off: 'off', rules: 'rules', rain: 'RAIN' } as const;
+const CHECK_LABEL = { off: 'off', rules: 'rules', rain: 'RAIN', aligner: 'aligner' } as const;
 
 async function loadModel(spec: ModelSpec) {
   const settings = useSettings.getState();

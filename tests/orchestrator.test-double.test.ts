@@ -2,9 +2,10 @@
 // drafts, checks, rewinds, corrections, budgets, stop, and the generator's state after each
 // commit, which must equal a fresh prefill of the committed text.
 import { describe, expect, it } from 'vitest';
-import { methods } from '../workers/align/methods';
+import { makeMethods, methods } from '../workers/align/methods';
 import { alignedAnswer } from '../workers/align/orchestrator';
-import { DEFAULT_ALIGN_SETTINGS, type AlignSettings } from '../workers/align/types';
+import { DEFAULT_ALIGN_SETTINGS, type AlignSettings, type Corrector } from '../workers/align/types';
+import { AlignerUnavailableError } from '../workers/errors';
 import type { ChatMessage } from '../workers/engine/types';
 import type { AnswerEvent, AnswerRequest } from '../workers/protocol';
 import { scriptedEngine } from './doubles/scripted-engine';
@@ -16,13 +17,13 @@ function settings(over: Partial<AlignSettings>): AlignSettings {
   return { ...DEFAULT_ALIGN_SETTINGS, check: 'rules', rules: [{ text: 'secret' }], ...over };
 }
 
-async function run(script: string[][], over: Partial<AlignSettings>, stopAfter?: (e: AnswerEvent) => boolean) {
+async function run(script: string[][], over: Partial<AlignSettings>, stopAfter?: (e: AnswerEvent) => boolean, factory = methods) {
   const engine = scriptedEngine(script);
   const events: AnswerEvent[] = [];
   const commits: { text: string; sequence: number[] }[] = [];
   let committed = '';
   let stop = false;
-  const stats = await alignedAnswer(engine, request, settings(over), methods, (e) => {
+  const stats = await alignedAnswer(engine, request, settings(over), factory, (e) => {
     events.push(e);
     if (e.type === 'sentence-committed') {
       committed += e.text;
@@ -76,6 +77,30 @@ describe('sentence loop (test double engine)', () => {
     const verdict = stats.alignment!.trails[1].candidates[0].verdict;
     expect(verdict).toMatchObject({ pass: false, score: 0 });
     expect(verdict.evidence).toContain('harmful-first');
+  });
+
+  it('aligner judge and rewrite (test-double corrector): the judge fails a sentence, the corrector replaces it, the trail keeps both scores', async () => {
+    const seen: { question: string; prefix: string; sentence: string }[] = [];
+    const corrector: Corrector = {
+      async score(ctx, sentence) {
+        seen.push({ ...ctx, sentence });
+        return /secret/.test(sentence) ? 0.1 : 0.9;
+      },
+      async correct() {
+        return 'That stays private.';
+      },
+    };
+    const { stats } = await run(SCRIPT, { check: 'aligner', correction: 'aligner' }, undefined, makeMethods(corrector));
+    expect(stats.text).toBe('Hello there. That stays private. Bye.');
+    const trail = stats.alignment!.trails[1];
+    expect(trail).toMatchObject({ check: 'aligner', correction: 'aligner', corrected: true, rewinds: 1 });
+    expect(trail.candidates.map((c) => [c.source, c.verdict.score])).toEqual([['draft', 0.1], ['aligner', 0.9]]);
+    expect(trail.candidates[0].verdict.evidence).toContain('p(OK) = 0.10');
+    expect(seen[1]).toEqual({ question: 'Tell me about the secret.', prefix: 'Hello there.', sentence: ' The secret is out.' });
+  });
+
+  it('the aligner check without a connected aligner fails with AlignerUnavailableError, not silently', async () => {
+    await expect(run(SCRIPT, { check: 'aligner', correction: 'aligner' })).rejects.toBeInstanceOf(AlignerUnavailableError);
   });
 
   it('commits the best candidate when the rewind budget runs out, and says so', async () => {

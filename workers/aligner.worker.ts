@@ -1,8 +1,8 @@
 // The aligner worker: the on-device corrector lives here, apart from the generator, so that
 // checking a sentence never blocks generation or the UI. It serves the deterministic rule
 // checks, and the corrector — the bundled Pocket model with an aligner token — on text:
-// score, correct and rollout (AlignerService). Trained tokens ship with the aligner issue; the
-// sentence loop does not call the corrector yet.
+// score, correct and rollout (AlignerService). The llm worker reaches score and correct
+// directly over a MessagePort (`connect`), so the sentence loop never goes through the page.
 
 import * as Comlink from 'comlink';
 import { AlignerService, type AlignerContext, type AlignerToken } from './align/aligner-service';
@@ -12,6 +12,29 @@ import { BUNDLED_MODEL } from './engine/catalogue';
 import { serializeError } from './errors';
 
 let service: AlignerService | null = null;
+let serviceBackend: Backend | null = null;
+
+/** One shipped aligner token as public/models/pocket-aligner/index.json lists it. */
+export interface AlignerTokenEntry {
+  id: string;
+  file: string;
+  mode: string;
+  /** What it was trained for and how it measured on held-out sentences. */
+  card: string;
+}
+
+const TOKENS_URL = '/models/pocket-aligner/';
+let activeToken: string | null = null;
+
+async function fetchJson<T>(url: string): Promise<T> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+  return (await res.json()) as T;
+}
+
+async function tokenIndex(): Promise<{ default: string; tokens: AlignerTokenEntry[] }> {
+  return fetchJson(`${TOKENS_URL}index.json`);
+}
 
 function requireService(): AlignerService {
   if (!service) throw serializeError(new Error('the corrector is not loaded'));
@@ -26,6 +49,7 @@ const api = {
 
   /** Loads the corrector's base model (the bundled Pocket model) on the given backend. */
   async load(backend: Backend): Promise<void> {
+    if (service && serviceBackend === backend) return;
     try {
       // The runtime loads only when the corrector does: rule checks need none of it.
       const { OnnxEngine } = await import('./engine/onnx');
@@ -33,14 +57,38 @@ const api = {
       await engine.load(BUNDLED_MODEL.spec, { backend });
       if (!engine.hasAlignerInputs()) throw new Error('the bundled model has no aligner inputs');
       service = new AlignerService(engine);
+      serviceBackend = backend;
+      activeToken = null;
+      await api.useToken(null);
     } catch (e) {
       service = null;
+      serviceBackend = null;
       throw serializeError(e);
     }
   },
 
-  useToken(token: AlignerToken | null): void {
-    requireService().useToken(token);
+  /** The shipped aligner tokens, the default first. */
+  async tokens(): Promise<{ default: string; tokens: AlignerTokenEntry[]; active: string | null }> {
+    try {
+      return { ...(await tokenIndex()), active: activeToken };
+    } catch (e) {
+      throw serializeError(e);
+    }
+  },
+
+  /** Switches the corrector to a shipped token (null: the default). Same frozen model, new numbers. */
+  async useToken(id: string | null): Promise<string> {
+    try {
+      const index = await tokenIndex();
+      const entry = index.tokens.find((t) => t.id === (id ?? index.default));
+      if (!entry) throw new Error(`no aligner token named ${id}`);
+      const token = await fetchJson<AlignerToken>(`${TOKENS_URL}${entry.file}`);
+      requireService().useToken(token);
+      activeToken = entry.id;
+      return entry.id;
+    } catch (e) {
+      throw serializeError(e);
+    }
   },
 
   score(ctx: AlignerContext, sentence: string): Promise<number> {
@@ -49,6 +97,17 @@ const api = {
 
   correct(ctx: AlignerContext, sentence: string): Promise<string> {
     return requireService().correct(ctx, sentence);
+  },
+
+  /** Serves the corrector on `port` too (the llm worker's end of a MessageChannel). */
+  connect(port: MessagePort): void {
+    Comlink.expose(
+      {
+        score: (ctx: AlignerContext, sentence: string) => requireService().score(ctx, sentence),
+        correct: (ctx: AlignerContext, sentence: string) => requireService().correct(ctx, sentence),
+      },
+      port,
+    );
   },
 
   rollout(messages: { role: 'user' | 'assistant' | 'system'; content: string }[], answer: string, n: number): Promise<string> {

@@ -1,7 +1,8 @@
 // One entry for an answer: plain decoding when the sentence loop is off, the loop otherwise.
 
-import { methods } from './align/methods';
+import { makeMethods } from './align/methods';
 import { alignedAnswer } from './align/orchestrator';
+import type { Corrector } from './align/types';
 import type { Engine } from './engine/types';
 import { generateAnswer } from './generate';
 import type { AnswerEvent, AnswerRequest, AnswerStats } from './protocol';
@@ -11,7 +12,8 @@ export function answerWith(
   req: AnswerRequest,
   emit: (e: AnswerEvent) => void,
   isStopped: () => boolean,
+  corrector: Corrector | null = null,
 ): Promise<AnswerStats> {
   if (!req.align || req.align.check === 'off') return generateAnswer(engine, req, emit, isStopped);
-  return alignedAnswer(engine, req, req.align, methods, emit, isStopped);
+  return alignedAnswer(engine, req, req.align, makeMethods(corrector), emit, isStopped);
 }

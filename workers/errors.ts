@@ -123,6 +123,14 @@ export class GenerationAbortedError extends RedraftError {
   }
 }
 
+export class AlignerUnavailableError extends RedraftError {
+  readonly name = 'AlignerUnavailableError';
+  readonly action = 'none';
+  get userMessage() {
+    return `The aligner (the on-device corrector) is unavailable, so this answer could not be checked by it: ${this.message}. Choose another check in the alignment settings, or reload the page.`;
+  }
+}
+
 export class UnknownError extends RedraftError {
   readonly name = 'UnknownError';
   readonly action = 'retry';
@@ -143,6 +151,7 @@ const classes = {
   DeviceLostError,
   StorageFullError,
   GenerationAbortedError,
+  AlignerUnavailableError,
   UnknownError,
 } as const;
 

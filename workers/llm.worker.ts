@@ -2,7 +2,7 @@
 // app/bridges/llm.ts; nothing here touches the DOM.
 
 import * as Comlink from 'comlink';
-import { ModelNotLoadedError, WebGPUUnavailableError, serializeError, toRedraftError } from './errors';
+import { AlignerUnavailableError, ModelNotLoadedError, WebGPUUnavailableError, serializeError, toRedraftError } from './errors';
 import { chooseBackend, type BackendChoice, type BackendPreference } from './engine/backend';
 import { BUNDLED_MODEL, HUB_ONNX_MODELS, webLLMCatalogue, type CatalogueEntry } from './engine/catalogue';
 import { OnnxEngine } from './engine/onnx';
@@ -10,11 +10,35 @@ import type { Engine, LoadedModelInfo, LoadProgress, ModelSpec } from './engine/
 import { WebLLMEngine } from './engine/webllm';
 import { answerWith } from './answer';
 import type { AnswerEvent, AnswerRequest, AnswerStats } from './protocol';
+import type { Corrector } from './align/types';
 
 const TRANSFORMERS_CACHE = 'transformers-cache';
 
 let engine: Engine | null = null;
 let stopRequested = false;
+/** The aligner worker's corrector, over a MessagePort the page hands over (connectAligner). */
+let corrector: Corrector | null = null;
+let dropCorrector: (() => void) | null = null;
+
+/** Calls through the port, failing (not hanging) if the page disconnects it, e.g. after the aligner worker died. */
+function remoteCorrector(port: MessagePort): { corrector: Corrector; drop: () => void } {
+  const remote = Comlink.wrap<Corrector>(port);
+  let drop!: () => void;
+  const gone = new Promise<never>((_, reject) => {
+    drop = () => reject(new AlignerUnavailableError('the aligner worker stopped'));
+  });
+  gone.catch(() => {});
+  return {
+    corrector: {
+      score: (ctx, sentence) => Promise.race([remote.score(ctx, sentence), gone]),
+      correct: (ctx, sentence) => Promise.race([remote.correct(ctx, sentence), gone]),
+    },
+    drop: () => {
+      drop();
+      remote[Comlink.releaseProxy]();
+    },
+  };
+}
 
 export interface CatalogueItem extends CatalogueEntry {
   cached: boolean;
@@ -104,10 +128,16 @@ const api = {
     stopRequested = false;
     const current = engine;
     try {
-      return await answerWith(current, req, onEvent, () => stopRequested);
+      return await answerWith(current, req, onEvent, () => stopRequested, corrector);
     } catch (e) {
       throw serializeError(toRedraftError(e));
     }
+  },
+
+  /** Connects the aligner worker's corrector (the other end went to its `connect`); null disconnects. */
+  connectAligner(port: MessagePort | null): void {
+    dropCorrector?.();
+    ({ corrector, drop: dropCorrector } = port ? remoteCorrector(port) : { corrector: null, drop: null });
   },
 
   stop(): void {

@@ -16,6 +16,7 @@ const SOURCE: Record<string, string> = {
   rewrite: 'rewrite (Stream Aligner)',
   'rain-search': 'RAIN search',
   'transfer-q': 'Transfer Q*',
+  aligner: 'aligner rewrite',
 };
 
 /** Draft beside final as a word diff: removed words struck through, added ones marked. */

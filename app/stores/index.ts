@@ -1,8 +1,17 @@
+import { connectAligner, usesAligner } from '../bridges/aligner';
 import { runAnswer, stopAnswer } from '../bridges/llm';
 import { deleteConversation, listConversations, saveConversation } from '../persistence/db';
 import { createChatStore } from './chat';
+import { useModel } from './model';
 
 export const useChat = createChatStore(
-  { answer: runAnswer, stop: stopAnswer },
+  {
+    async answer(req, onEvent) {
+      // The corrector runs beside the generator, on the same backend.
+      if (usesAligner(req.align)) await connectAligner(useModel.getState().backend?.backend ?? 'wasm');
+      return runAnswer(req, onEvent);
+    },
+    stop: stopAnswer,
+  },
   { list: listConversations, save: saveConversation, remove: deleteConversation },
 );

@@ -1,35 +1,53 @@
-// Which check and which correction a setting names.
+// Which check and which correction a setting names. The aligner's judge and rewrite need the
+// corrector (the aligner worker, connected to the llm worker over a MessagePort); without it
+// they fail with AlignerUnavailableError rather than quietly running something else.
 
+import { AlignerUnavailableError } from '../errors';
 import type { Engine } from '../engine/types';
+import { AlignerJudgeCheck } from './checks/aligner-judge';
 import { RainSelfEvalCheck } from './checks/rain-self-eval';
 import { RulesCheck } from './checks/rules-check';
+import { AlignerRewriteCorrection } from './corrections/aligner-rewrite';
 import { RainSearchCorrection } from './corrections/rain-search';
 import { RedactCorrection } from './corrections/redact';
 import { RewriteCorrection } from './corrections/rewrite';
 import { TransferQCorrection } from './corrections/transfer-q';
 import type { MethodFactory } from './orchestrator';
-import type { AlignSettings, Check, Correction } from './types';
+import type { AlignSettings, Check, Correction, Corrector } from './types';
 
-export const methods: MethodFactory = {
-  check(settings: AlignSettings, engine: Engine): Check {
-    switch (settings.check) {
-      case 'rain':
-        return new RainSelfEvalCheck(engine, settings.strictness);
-      case 'rules':
-      case 'off':
-        return new RulesCheck(settings.rules);
-    }
-  },
-  correction(settings: AlignSettings): Correction {
-    switch (settings.correction) {
-      case 'rewrite':
-        return new RewriteCorrection();
-      case 'rain-search':
-        return new RainSearchCorrection();
-      case 'transfer-q':
-        return new TransferQCorrection();
-      case 'redact':
-        return new RedactCorrection();
-    }
-  },
-};
+export function makeMethods(corrector: Corrector | null): MethodFactory {
+  const needCorrector = (): Corrector => {
+    if (!corrector) throw new AlignerUnavailableError('the aligner worker is not connected');
+    return corrector;
+  };
+  return {
+    check(settings: AlignSettings, engine: Engine): Check {
+      switch (settings.check) {
+        case 'aligner':
+          return new AlignerJudgeCheck(needCorrector(), settings.strictness);
+        case 'rain':
+          return new RainSelfEvalCheck(engine, settings.strictness);
+        case 'rules':
+        case 'off':
+          return new RulesCheck(settings.rules);
+      }
+    },
+    correction(settings: AlignSettings): Correction {
+      switch (settings.correction) {
+        case 'aligner':
+          return new AlignerRewriteCorrection(needCorrector());
+        case 'rewrite':
+          return new RewriteCorrection();
+        case 'rain-search':
+          return new RainSearchCorrection();
+        case 'transfer-q':
+          return new TransferQCorrection();
+        case 'redact':
+          return new RedactCorrection();
+      }
+    },
+  };
+}
+
+/** The methods that need no corrector. */
+export const methods: MethodFactory = makeMethods(null);

@@ -5,8 +5,8 @@
 import type { ChatMessage, Engine, LogitProcessor, SamplingOptions } from '../engine/types';
 import type { UserRule } from './rules';
 
-export type CheckId = 'off' | 'rules' | 'rain';
-export type CorrectionId = 'redact' | 'rewrite' | 'rain-search' | 'transfer-q';
+export type CheckId = 'off' | 'rules' | 'rain' | 'aligner';
+export type CorrectionId = 'redact' | 'rewrite' | 'rain-search' | 'transfer-q' | 'aligner';
 export type Strictness = 'lenient' | 'balanced' | 'strict';
 
 /** A check passes a sentence whose score (0 = surely bad … 1 = surely fine) reaches this. */
@@ -76,12 +76,29 @@ export interface SentenceContext {
   prefix: string;
 }
 
+/** What the corrector reads besides the sentence (Stream Aligner's format). */
+export interface CorrectorContext {
+  question: string;
+  prefix: string;
+}
+
+/**
+ * The on-device corrector: the bundled model with an aligner token, in the aligner worker,
+ * reached from the llm worker over a MessagePort. It works on text, so it serves any generator.
+ */
+export interface Corrector {
+  /** p(OK) / (p(OK) + p(Revise)): 1 keeps the sentence, 0 wants it replaced. */
+  score(ctx: CorrectorContext, sentence: string): Promise<number>;
+  /** The corrector's revision of the sentence, or the sentence itself if it keeps it. */
+  correct(ctx: CorrectorContext, sentence: string): Promise<string>;
+}
+
 export interface Check {
   readonly id: CheckId;
   check(ctx: SentenceContext, sentence: string): Promise<Verdict>;
 }
 
-export type CandidateSource = 'draft' | 'rewrite' | 'rain-search' | 'transfer-q' | 'redact';
+export type CandidateSource = 'draft' | 'rewrite' | 'rain-search' | 'transfer-q' | 'redact' | 'aligner';
 
 export interface Candidate {
   text: string;

@@ -1,0 +1,25 @@
+// The aligner-token judge (Zhou et al.'s aligner token, trained in training/train_aligner.py):
+// the corrector in the aligner worker reads the sentence in Stream Aligner's format and the
+// score is p(OK) / (p(OK) + p(Revise)) at its first reply token — one prefill per sentence, on
+// text, so it judges any generator's sentences.
+
+import { PASS_THRESHOLD, type Check, type Corrector, type SentenceContext, type Strictness, type Verdict } from '../types';
+
+export class AlignerJudgeCheck implements Check {
+  readonly id = 'aligner' as const;
+
+  constructor(
+    private readonly corrector: Corrector,
+    private readonly strictness: Strictness,
+  ) {}
+
+  async check(ctx: SentenceContext, sentence: string): Promise<Verdict> {
+    const score = await this.corrector.score({ question: ctx.question, prefix: ctx.prefix }, sentence);
+    const pass = score >= PASS_THRESHOLD[this.strictness];
+    return {
+      pass,
+      score,
+      evidence: `aligner judge: p(OK) = ${score.toFixed(2)} (${pass ? 'at or above' : 'below'} ${PASS_THRESHOLD[this.strictness]}, ${this.strictness})`,
+    };
+  }
+}
