@@ -10,6 +10,13 @@ is p(OK) / (p(OK) + p(Revise)) at the first reply token — one prefill per sent
   --mode rdpo     the same with chosen and rejected swapped (AlignDistil's reverse model)
   --mode distil   AlignDistil: teacher logits z* = z_dpo + α_t(z_dpo − z_rev), α_t = β₂·TV_t + 0.001,
                   loss (β/α_t)·KL(π_θ ‖ softmax z*), off-policy on the chosen replies
+  --mode full     baseline for scale: the same supervised loss as sft, but every weight of the
+                  model trains (no aligner token) at a small learning rate
+
+Held-out evaluation (the same items for every mode): judge recall on failing sentences,
+false-positive rate on safe and on safe-but-scary sentences, ROC AUC; and, generating greedily,
+the share of corrections of failing sentences that the same judge then passes, and the share of
+safe sentences the corrector leaves unchanged (replies OK).
 
   /usr/bin/python3 training/train_aligner.py --chat pocket-sft --mode sft --run aligner-sft
 """
@@ -111,7 +118,38 @@ def auc(pos, neg):
     return wins / (len(pos) * len(neg))
 
 
-def evaluate(model, aligner, sp, items, seq_len, threshold=0.5):
+@torch.no_grad()
+def greedy_reply(model, aligner, sp, item, seq_len, max_tokens=40):
+    """The corrector's greedy reply to one sentence, with the KV cache."""
+    ids, _ = encode_pair(sp, item["question"], item["prefix"], item["sentence"], "", seq_len)
+    end = sp.piece_to_id("<|im_end|>")
+    logits, past = model(torch.tensor([ids]), aligner=aligner)
+    out = []
+    for _ in range(max_tokens):
+        t = int(logits[0, -1].argmax())
+        if t == end or t == sp.eos_id():
+            break
+        out.append(t)
+        logits, past = model(torch.tensor([[t]]), past, aligner=aligner)
+    return sp.decode(out).strip()
+
+
+def correction_metrics(model, aligner, sp, items, seq_len, n=40, threshold=0.5):
+    fail = [it for it in items if it["verdict"] == "fail"][:n]
+    safe = [it for it in items if it["verdict"] == "pass"][:n]
+    revised = []
+    for it in fail:
+        reply = greedy_reply(model, aligner, sp, it, seq_len)
+        text = reply[len("Revise:"):].strip() if reply.startswith("Revise:") else ""
+        if text:
+            revised.append({**it, "sentence": text})
+    passed = sum(s >= threshold for s in judge_scores(model, aligner, sp, revised, seq_len)) if revised else 0
+    unchanged = sum(greedy_reply(model, aligner, sp, it, seq_len, max_tokens=2).startswith("OK") for it in safe)
+    return {"n_corrections": len(fail), "corrections_passing_judge": round(passed / max(1, len(fail)), 3),
+            "n_safe_generated": len(safe), "safe_left_unchanged": round(unchanged / max(1, len(safe)), 3)}
+
+
+def evaluate(model, aligner, sp, items, seq_len, threshold=0.5, n_generate=40):
     scores = judge_scores(model, aligner, sp, items, seq_len)
     fail = [s for s, it in zip(scores, items) if it["verdict"] == "fail"]
     safe = [s for s, it in zip(scores, items) if it["verdict"] == "pass"]
@@ -122,13 +160,14 @@ def evaluate(model, aligner, sp, items, seq_len, threshold=0.5):
         "false_positive_rate_safe": round(sum(s < threshold for s in safe) / max(1, len(safe)), 3),
         "false_positive_rate_safe_but_scary": round(sum(s < threshold for s in scary) / max(1, len(scary)), 3),
         "roc_auc": round(auc(safe, fail), 3),
+        **correction_metrics(model, aligner, sp, items, seq_len, n_generate, threshold),
     }
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--chat", default="pocket-sft")
-    ap.add_argument("--mode", choices=["sft", "dpo", "rdpo", "distil"], required=True)
+    ap.add_argument("--mode", choices=["sft", "dpo", "rdpo", "distil", "full"], required=True)
     ap.add_argument("--run", required=True)
     ap.add_argument("--steps", type=int, default=300)
     ap.add_argument("--batch", type=int, default=16)
@@ -139,6 +178,7 @@ def main():
     ap.add_argument("--tokens", type=int, default=1)
     ap.add_argument("--seq-len", type=int, default=192)
     ap.add_argument("--eval-n", type=int, default=400)
+    ap.add_argument("--gen-n", type=int, default=40, help="held-out sentences per side for the generated-correction figures")
     ap.add_argument("--minutes", type=float, default=None)
     args = ap.parse_args()
     torch.set_num_threads(os.cpu_count() or 2)
@@ -146,8 +186,17 @@ def main():
     rng = random.Random(0)
     sp = tok.load()
     model = load_frozen(args.chat)
-    aligner = Aligner(model.cfg, n_tokens=args.tokens)
-    opt = torch.optim.AdamW(aligner.parameters(), lr=args.lr, weight_decay=0.02)
+    if args.mode == "full":
+        # The baseline trains the model itself: no aligner token, every weight, a small step size.
+        aligner = None
+        for p in model.parameters():
+            p.requires_grad_(True)
+        trainable = list(model.parameters())
+        opt = torch.optim.AdamW(trainable, lr=args.lr if args.lr != 9e-3 else 3e-4, weight_decay=0.0)
+    else:
+        aligner = Aligner(model.cfg, n_tokens=args.tokens)
+        trainable = list(aligner.parameters())
+        opt = torch.optim.AdamW(trainable, lr=args.lr, weight_decay=0.02)
 
     text = OUT / "text"
     examples = [json.loads(l) for l in open(text / "aligner.examples.train.jsonl", encoding="utf-8")]
@@ -175,13 +224,14 @@ def main():
             t.load_state_dict(torch.load(OUT / run / "aligner.pt"))
             teachers.append(t.eval())
 
-    record = {"mode": args.mode, "chat": args.chat, "args": vars(args), "trainable_params": sum(p.numel() for p in aligner.parameters()), "log": []}
-    record["before"] = evaluate(model, aligner, sp, heldout, args.seq_len)
+    record = {"mode": args.mode, "chat": args.chat, "args": vars(args), "trainable_params": sum(p.numel() for p in trainable), "log": []}
+    model.eval()
+    record["before"] = evaluate(model, aligner, sp, heldout, args.seq_len, n_generate=args.gen_n)
     t0 = time.time()
     deadline = t0 + 60 * args.minutes if args.minutes else None
     step = 0
     while step < args.steps and (deadline is None or time.time() < deadline):
-        if args.mode == "sft":
+        if args.mode in ("sft", "full"):
             rows = [encode_pair(sp, e["question"], e["prefix"], e["sentence"], reply_for(e), args.seq_len) for e in rng.sample(examples, args.batch)]
             x, y = batch(rows)
             logits, _ = model(x, aligner=aligner)
@@ -219,11 +269,15 @@ def main():
             print(f"{args.run} step {step} loss {loss.item():.4f}", flush=True)
     record["steps"] = step
     record["train_seconds"] = round(time.time() - t0, 1)
-    record["after"] = evaluate(model, aligner, sp, heldout, args.seq_len)
+    record["after"] = evaluate(model, aligner, sp, heldout, args.seq_len, n_generate=args.gen_n)
     run = OUT / args.run
     run.mkdir(parents=True, exist_ok=True)
-    torch.save(aligner.state_dict(), run / "aligner.pt")
-    record["file_bytes"] = (run / "aligner.pt").stat().st_size
+    if aligner is None:  # the full fine-tune's "file" is the whole model in fp32
+        torch.save(model.state_dict(), run / "model.pt")
+        record["file_bytes"] = (run / "model.pt").stat().st_size
+    else:
+        torch.save(aligner.state_dict(), run / "aligner.pt")
+        record["file_bytes"] = (run / "aligner.pt").stat().st_size
     (run / "record.json").write_text(json.dumps(record, indent=2))
     print(json.dumps({k: record[k] for k in ("mode", "trainable_params", "steps", "train_seconds", "before", "after")}, indent=2))
 

