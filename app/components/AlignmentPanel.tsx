@@ -1,4 +1,6 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import { usesAligner } from '../bridges/aligner';
+import { useAligner } from '../stores/aligner';
 import type { UserRule } from '../../workers/align/rules';
 import type { AlignSettings, Budgets, CheckId, CorrectionId, Strictness, TransferQSettings } from '../../workers/align/types';
 
@@ -11,10 +13,12 @@ interface Props {
 const CHECKS: [CheckId, string][] = [
   ['off', 'Off — plain decoding'],
   ['rules', 'Rules — personal data and your phrases'],
+  ['aligner', 'Aligner — the on-device corrector judges each sentence'],
   ['rain', 'RAIN self-evaluation — the model judges its own sentence'],
 ];
 
 const CORRECTIONS: [CorrectionId, string][] = [
+  ['aligner', 'Rewrite with the aligner (Stream Aligner)'],
   ['redact', 'Redact what matched'],
   ['rewrite', 'Rewrite the sentence (Stream Aligner)'],
   ['rain-search', 'Rewind and search (RAIN)'],
@@ -56,6 +60,41 @@ function NumberField({ label, value, min, step, onChange }: { label: string; val
           if (Number.isFinite(v) && v >= min) onChange(v);
         }} />
     </label>
+  );
+}
+
+const STATUS = {
+  idle: 'loads with the first checked answer',
+  loading: 'loading…',
+  ready: 'ready',
+  error: 'unavailable',
+} as const;
+
+/** The aligner token in use, its card line, and the corrector's state and errors. */
+function AlignerSection({ token, onChange }: { token: string | undefined; onChange(token: string | undefined): void }) {
+  const { status, error, tokens, defaultToken, activeToken, listTokens } = useAligner();
+  useEffect(() => {
+    void listTokens();
+  }, [listTokens]);
+  const selected = token ?? defaultToken ?? '';
+  const card = tokens.find((t) => t.id === selected)?.card;
+  return (
+    <fieldset className="aligner-section">
+      <legend>Aligner</legend>
+      <label className="field wide">
+        <span>Aligner token (same model, a few kilobytes each)</span>
+        <select aria-label="Aligner token" value={selected} onChange={(e) => onChange(e.target.value === defaultToken ? undefined : e.target.value)}>
+          {tokens.map((t) => (
+            <option key={t.id} value={t.id}>{t.id}{t.id === defaultToken ? ' (default)' : ''}</option>
+          ))}
+        </select>
+      </label>
+      {card && <p className="hint aligner-card">{card}</p>}
+      <p className={`hint aligner-status ${status}`} role="status">
+        Corrector: {STATUS[status]}{status === 'ready' && activeToken ? ` (${activeToken})` : ''}
+      </p>
+      {error && <p className="field-error" role="alert">{error}</p>}
+    </fieldset>
   );
 }
 
@@ -121,6 +160,7 @@ export function AlignmentPanel({ settings, onChange, onClose }: Props) {
           <NumberField label="Added ms per answer" value={settings.budgets.msPerAnswer} min={0} step={1000} onChange={(v) => budgets({ msPerAnswer: v })} />
         </div>
       </fieldset>
+      {usesAligner(settings) && <AlignerSection token={settings.alignerToken} onChange={(alignerToken) => onChange({ alignerToken })} />}
       {settings.correction === 'transfer-q' && !off && (
         <fieldset>
           <legend>Transfer Q*</legend>

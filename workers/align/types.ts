@@ -39,6 +39,8 @@ export interface AlignSettings {
   budgets: Budgets;
   rules: UserRule[];
   transferQ: TransferQSettings;
+  /** Which shipped aligner token the aligner check and rewrite use; absent = the default one. */
+  alignerToken?: string;
 }
 
 export const DEFAULT_ALIGN_SETTINGS: AlignSettings = {
