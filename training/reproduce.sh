@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Reproduces the shipped Pocket model from a fresh clone: corpus → tokenizer → pretraining →
 # chat tuning → evaluation → export into public/models/pocket-lm (plus the parity reference
-# tests/fixtures/pocket-lm-reference.json). About two hours on two CPU cores.
+# tests/fixtures/pocket-lm-reference.json), then trains the aligner tokens (aligner.sh) into
+# public/models/pocket-aligner. About two and a half hours on two CPU cores.
 # Safe to run again after an interruption: finished steps are redone quickly and training
 # resumes from its last checkpoint. DEVICE=cuda trains on a GPU.
 set -euo pipefail
@@ -32,3 +33,4 @@ cd ..
 "$PY" train.py --config configs/pocket-sft.json --resume --device "$DEVICE"
 "$PY" eval.py --pretrain pocket-pretrain --chat pocket-sft
 "$PY" export.py --run pocket-sft --reference ../tests/fixtures/pocket-lm-reference.json
+bash aligner.sh

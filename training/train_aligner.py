@@ -180,6 +180,7 @@ def main():
     ap.add_argument("--eval-n", type=int, default=400)
     ap.add_argument("--gen-n", type=int, default=40, help="held-out sentences per side for the generated-correction figures")
     ap.add_argument("--minutes", type=float, default=None)
+    ap.add_argument("--before", default=None, help="a run whose `before` figures to reuse: every mode starts from the same plain model")
     args = ap.parse_args()
     torch.set_num_threads(os.cpu_count() or 2)
     torch.manual_seed(0)
@@ -226,7 +227,10 @@ def main():
 
     record = {"mode": args.mode, "chat": args.chat, "args": vars(args), "trainable_params": sum(p.numel() for p in trainable), "log": []}
     model.eval()
-    record["before"] = evaluate(model, aligner, sp, heldout, args.seq_len, n_generate=args.gen_n)
+    if args.before:
+        record["before"] = json.loads((OUT / args.before / "record.json").read_text())["before"]
+    else:
+        record["before"] = evaluate(model, aligner, sp, heldout, args.seq_len, n_generate=args.gen_n)
     t0 = time.time()
     deadline = t0 + 60 * args.minutes if args.minutes else None
     step = 0
