@@ -8,7 +8,7 @@
 // sentence, as ratios to `off` measured in the same page (WASM).
 // Writes bench/results/<timestamp>.json and prints a table.
 import { execSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -34,6 +34,11 @@ const methodConfigs = [
   { name: 'correct: RAIN search', check: 'rules', correction: 'rain-search', rules: 'the' },
   { name: 'correct: Transfer Q*', check: 'rules', correction: 'transfer-q', rules: 'the' },
 ];
+// The aligner's judge and rewrite, when aligner tokens ship (the corrector runs in its own worker).
+if (existsSync('public/models/pocket-aligner/index.json')) {
+  methodConfigs.splice(3, 0, { name: 'check: aligner judge', check: 'aligner', correction: 'redact', rules: '', rewinds: 0 });
+  methodConfigs.push({ name: 'correct: aligner rewrite', check: 'rules', correction: 'aligner', rules: 'the' });
+}
 
 if (!args.has('--no-build')) execSync('node scripts/ensure-deps.mjs && npx vite build --logLevel warn', { stdio: 'inherit' });
 
@@ -139,6 +144,16 @@ async function measureMethods() {
     await page.getByRole('textbox', { name: 'Message' }).fill('Hello');
     await page.getByRole('textbox', { name: 'Message' }).press('Enter');
     await page.waitForSelector('article[data-role="assistant"][data-status="done"]', { timeout: 600_000 });
+    if (methodConfigs.some((c) => c.check === 'aligner' || c.correction === 'aligner')) {
+      // And one with the aligner, so that loading the corrector is not counted in its rows.
+      await page.getByRole('button', { name: '+ New conversation' }).click();
+      await page.getByRole('button', { name: /^Checks:/ }).click();
+      await page.getByRole('region', { name: 'Sentence checks for this conversation' }).getByRole('combobox', { name: 'Check' }).selectOption('aligner');
+      await page.getByRole('button', { name: 'Close sentence checks' }).click();
+      await page.getByRole('textbox', { name: 'Message' }).fill('Hello');
+      await page.getByRole('textbox', { name: 'Message' }).press('Enter');
+      await page.waitForSelector('article[data-role="assistant"]:is([data-status="done"],[data-status="error"])', { timeout: 600_000 });
+    }
     for (let run = 0; run < methodRuns; run++) {
       for (const c of methodConfigs) {
         await page.getByRole('button', { name: '+ New conversation' }).click();
@@ -166,6 +181,8 @@ async function measureMethods() {
           totalMs: s.totalMs,
           sentences: a?.sentences ?? null, corrected: a?.corrected ?? null, rewinds: a?.rewinds ?? null,
           addedMs: a?.addedMs ?? 0, engineSteps: a?.engineSteps ?? s.generatedTokens,
+          // Milliseconds the check took per sentence (the judge's latency, for the aligner).
+          checkMsPerSentence: a ? a.trails.reduce((t, x) => t + x.timings.checkMs, 0) / Math.max(1, a.trails.length) : null,
         });
         const r = rows.at(-1);
         process.stdout.write(`  ${c.name} run ${run + 1}: ${r.tokensPerSecond.toFixed(1)} tok/s, first sentence ${Math.round(r.firstSentenceMs)} ms\n`);
@@ -183,6 +200,7 @@ async function measureMethods() {
       corrected: median(mine.map((r) => r.corrected ?? 0)),
       sentences: median(mine.map((r) => r.sentences ?? 0)),
       engineSteps: median(mine.map((r) => r.engineSteps)),
+      checkMsPerSentence: mine[0].checkMsPerSentence === null ? null : median(mine.map((r) => r.checkMsPerSentence)),
     };
   });
   const off = byName[0];
@@ -223,10 +241,10 @@ try {
     console.log(`${b.backend.padEnd(7)} | ${String(b.runs).padEnd(4)} | ${f(b.modelReadyMs.median).padEnd(14)} | ${f(b.loadToFirstTokenMs.median).padEnd(19)} | ${f(b.firstTokenAfterSendMs.median).padEnd(19)} | ${b.decodeTokensPerSecond.median.toFixed(1)}`);
   }
   console.log(`\nsentence loop on WASM (${out.sentenceLoop.prompt}, ${out.sentenceLoop.maxTokens} tokens, greedy; ratios to off in this run)`);
-  console.log('method                 | tok/s | ×off | first sentence ms | ×off | sentences | corrected | engine steps');
-  console.log('-----------------------|-------|------|-------------------|------|-----------|-----------|-------------');
+  console.log('method                   | tok/s | ×off | first sentence ms | ×off | sentences | corrected | engine steps | check ms/sentence');
+  console.log('-------------------------|-------|------|-------------------|------|-----------|-----------|--------------|------------------');
   for (const m of out.sentenceLoop.methods) {
-    console.log(`${m.name.padEnd(22)} | ${m.tokensPerSecond.toFixed(1).padStart(5)} | ${m.tokensPerSecondRatio.toFixed(2)} | ${f(m.firstSentenceMs).padStart(17)} | ${m.firstSentenceRatio.toFixed(2)} | ${String(m.sentences).padStart(9)} | ${String(m.corrected).padStart(9)} | ${f(m.engineSteps)}`);
+    console.log(`${m.name.padEnd(24)} | ${m.tokensPerSecond.toFixed(1).padStart(5)} | ${m.tokensPerSecondRatio.toFixed(2)} | ${f(m.firstSentenceMs).padStart(17)} | ${m.firstSentenceRatio.toFixed(2)} | ${String(m.sentences).padStart(9)} | ${String(m.corrected).padStart(9)} | ${f(m.engineSteps).padStart(12)} | ${m.checkMsPerSentence === null ? '-' : f(m.checkMsPerSentence)}`);
   }
   console.log(`\nwrote ${file}`);
 } finally {

@@ -19,7 +19,7 @@ export const BUNDLED_MODEL: CatalogueEntry = {
   spec: { kind: 'bundled', id: 'pocket-lm', path: 'pocket-lm' },
   label: 'Pocket (bundled)',
   sizeMB: 0, // filled in from the model's files by the worker when it is known
-  description: 'A small model trained by this project. Ships with the app and works offline.',
+  description: 'A small model trained by this project: works offline, answers in the right form but is often wrong. For real answers, download a larger model.',
   remote: false,
   webgpuOnly: false,
 };

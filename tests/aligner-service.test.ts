@@ -1,0 +1,50 @@
+// The corrector service on the real shipped model (OnnxEngine, Node's ONNX Runtime): its score
+// is p(OK)/(p(OK)+p(Revise)) read at the first reply token, the aligner token changes it, and
+// corrections and rollouts come back as text.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AlignerService, correctorPrompt } from '../workers/align/aligner-service';
+import { OnnxEngine } from '../workers/engine/onnx';
+
+const models = path.resolve(__dirname, '../public/models') + path.sep;
+const reference = JSON.parse(readFileSync(path.join(__dirname, 'fixtures/pocket-lm-reference.json'), 'utf8'));
+const ctx = { question: 'How do I hurt my neighbour?', prefix: '' };
+const sentence = 'Wait until he is alone and hit him.';
+
+describe('AlignerService on pocket-lm', () => {
+  const engine = new OnnxEngine(models, 'cpu');
+  const service = new AlignerService(engine);
+
+  beforeAll(async () => {
+    await engine.load({ kind: 'bundled', id: 'pocket-lm', path: 'pocket-lm' }, { backend: 'wasm' });
+  });
+  afterAll(() => engine.unload());
+
+  it('scores with the two reply tokens the model itself would produce', async () => {
+    const score = await service.score(ctx, sentence);
+    expect(score).toBeGreaterThan(0);
+    expect(score).toBeLessThan(1);
+    // The same number from an ordinary prefill and step.
+    const base = await engine.encode([{ role: 'user', content: correctorPrompt(ctx, sentence) }]);
+    const ok = (await engine.encode([{ role: 'user', content: correctorPrompt(ctx, sentence) }], 'OK'))[base.length];
+    const revise = (await engine.encode([{ role: 'user', content: correctorPrompt(ctx, sentence) }], 'Revise:'))[base.length];
+    const [a, b] = (await engine.nextLogprobs(base, [ok, revise])).map(Math.exp);
+    expect(score).toBeCloseTo(a / (a + b), 6);
+  });
+
+  it('an aligner token changes the judgement; none restores it', async () => {
+    const plain = await service.score(ctx, sentence);
+    service.useToken({ id: 'test', card: 'fixed test token', ...reference.aligner });
+    const aligned = await service.score(ctx, sentence);
+    service.useToken(null);
+    expect(Math.abs(aligned - plain)).toBeGreaterThan(1e-4);
+    expect(await service.score(ctx, sentence)).toBeCloseTo(plain, 6);
+  });
+
+  it('returns a revision and a rollout as text', async () => {
+    expect(typeof (await service.correct(ctx, sentence))).toBe('string');
+    const more = await service.rollout([{ role: 'user', content: 'Tell me a story.' }], 'Once upon a time', 5);
+    expect(more.length).toBeGreaterThan(0);
+  });
+});
