@@ -24,7 +24,7 @@ const plans = [
   { backend: 'webgpu', flags: ['--enable-unsafe-webgpu'], runs: 1, maxTokens: quick ? 4 : 8, prompt: 'Tell me a story.' },
 ];
 
-const methodRuns = quick ? 1 : 2;
+const methodRuns = quick ? 1 : 3;
 const methodConfigs = [
   { name: 'off', check: 'off' },
   { name: 'check: rules', check: 'rules', correction: 'redact', rules: '', rewinds: 0 },
