@@ -32,8 +32,15 @@ async function fetchJson<T>(url: string): Promise<T> {
   return (await res.json()) as T;
 }
 
-async function tokenIndex(): Promise<{ default: string; tokens: AlignerTokenEntry[] }> {
-  return fetchJson(`${TOKENS_URL}index.json`);
+let index: Promise<{ default: string; tokens: AlignerTokenEntry[] }> | null = null;
+
+/** The shipped tokens' index, read once (a failed read is tried again next time). */
+function tokenIndex(): Promise<{ default: string; tokens: AlignerTokenEntry[] }> {
+  index ??= fetchJson<{ default: string; tokens: AlignerTokenEntry[] }>(`${TOKENS_URL}index.json`).catch((e) => {
+    index = null;
+    throw e;
+  });
+  return index;
 }
 
 function requireService(): AlignerService {
