@@ -72,10 +72,7 @@ const STATUS = {
 
 /** The aligner token in use, its card line, and the corrector's state and errors. */
 function AlignerSection({ token, onChange }: { token: string | undefined; onChange(token: string | undefined): void }) {
-  const { status, error, tokens, defaultToken, activeToken, listTokens } = useAligner();
-  useEffect(() => {
-    void listTokens();
-  }, [listTokens]);
+  const { status, error, tokens, defaultToken, activeToken } = useAligner();
   const selected = token ?? defaultToken ?? '';
   const card = tokens.find((t) => t.id === selected)?.card;
   return (
@@ -105,6 +102,13 @@ export function AlignmentPanel({ settings, onChange, onClose }: Props) {
   const transferQ = (patch: Partial<TransferQSettings>) => onChange({ transferQ: { ...settings.transferQ, ...patch } });
   const patternError = invalidPattern(parseRules(rulesText));
   const off = settings.check === 'off';
+  // The aligner is offered only when trained tokens ship (public/models/pocket-aligner/).
+  const { tokens, listTokens } = useAligner();
+  useEffect(() => {
+    void listTokens();
+  }, [listTokens]);
+  const offered = <T extends string>(list: [T, string][], current: T) =>
+    list.filter(([id]) => id !== 'aligner' || tokens.length > 0 || current === 'aligner');
 
   return (
     <section className="align-panel" aria-label="Sentence checks for this conversation">
@@ -121,13 +125,13 @@ export function AlignmentPanel({ settings, onChange, onClose }: Props) {
         <label className="field">
           <span>Check</span>
           <select value={settings.check} onChange={(e) => onChange({ check: e.target.value as CheckId })}>
-            {CHECKS.map(([id, label]) => <option key={id} value={id}>{label}</option>)}
+            {offered(CHECKS, settings.check).map(([id, label]) => <option key={id} value={id}>{label}</option>)}
           </select>
         </label>
         <label className="field">
           <span>Correction</span>
           <select value={settings.correction} disabled={off} onChange={(e) => onChange({ correction: e.target.value as CorrectionId })}>
-            {CORRECTIONS.map(([id, label]) => <option key={id} value={id}>{label}</option>)}
+            {offered(CORRECTIONS, settings.correction).map(([id, label]) => <option key={id} value={id}>{label}</option>)}
           </select>
         </label>
         <label className="field">
