@@ -35,9 +35,9 @@ describe('AlignerService on pocket-lm', () => {
 
   it('an aligner token changes the judgement; none restores it', async () => {
     const plain = await service.score(ctx, sentence);
-    service.useToken({ id: 'test', card: 'fixed test token', ...reference.aligner });
+    await service.useToken({ id: 'test', card: 'fixed test token', ...reference.aligner });
     const aligned = await service.score(ctx, sentence);
-    service.useToken(null);
+    await service.useToken(null);
     expect(Math.abs(aligned - plain)).toBeGreaterThan(1e-4);
     expect(await service.score(ctx, sentence)).toBeCloseTo(plain, 6);
   });
@@ -46,5 +46,15 @@ describe('AlignerService on pocket-lm', () => {
     expect(typeof (await service.correct(ctx, sentence))).toBe('string');
     const more = await service.rollout([{ role: 'user', content: 'Tell me a story.' }], 'Once upon a time', 5);
     expect(more.length).toBeGreaterThan(0);
+    // Transfer Q*'s form: the answer so far is the accepted prefix plus the partial sentence.
+    const answer = await service.rolloutAnswer({ question: 'Tell me a story.', prefix: 'Once upon' }, 'a time', 5);
+    expect(answer).toBe(await service.rollout([{ role: 'user', content: 'Tell me a story.' }], 'Once upon a time', 5));
+  });
+
+  it('requests that arrive together take turns on the one engine (same answers as one by one)', async () => {
+    const story = [{ role: 'user' as const, content: 'Tell me a story.' }];
+    const alone = [await service.correct(ctx, sentence), await service.rollout(story, 'Once upon a time', 8), await service.score(ctx, sentence)];
+    const together = await Promise.all([service.correct(ctx, sentence), service.rollout(story, 'Once upon a time', 8), service.score(ctx, sentence)]);
+    expect(together).toEqual(alone);
   });
 });

@@ -71,6 +71,27 @@ describe('sentence loop (test double engine)', () => {
     expect(stats.alignment!.trails[1].candidates.at(-1)!.source).toBe('transfer-q');
   });
 
+  it('Transfer Q* rolls candidates out with the aligner when it is connected (test-double corrector), and the trail says so', async () => {
+    const rollouts: { question: string; prefix: string; partial: string }[] = [];
+    const baseline: Corrector = {
+      score: async () => 1,
+      correct: async (_ctx, sentence) => sentence,
+      // A faithful baseline: it continues whichever scripted sentence the partial text begins.
+      async rollout(ctx, partial) {
+        rollouts.push({ ...ctx, partial });
+        const next = SCRIPT[1].find((s) => partial && s.startsWith(partial));
+        return next ? next.slice(partial.length) : '';
+      },
+    };
+    const { stats } = await run(SCRIPT, { correction: 'transfer-q', transferQ: { k: 3, rolloutTokens: 12, alpha: 5 } }, undefined, makeMethods(baseline));
+    expect(stats.text).toBe('Hello there. Nothing to hide. Bye.');
+    const last = stats.alignment!.trails[1].candidates.at(-1)!;
+    expect(last.source).toBe('transfer-q');
+    expect(last.verdict.evidence).toContain('rollouts by the aligner');
+    expect(rollouts.length).toBeGreaterThan(0);
+    expect(rollouts[0]).toMatchObject({ question: 'Tell me about the secret.', prefix: 'Hello there.' });
+  });
+
   it('RAIN self-evaluation judges with both option orders', async () => {
     const { stats } = await run([['Fine words.'], [' BAD words.', ' Kind words.'], [' End.']], { check: 'rain', correction: 'rain-search' });
     expect(stats.text).toBe('Fine words. Kind words. End.');
@@ -88,6 +109,9 @@ describe('sentence loop (test double engine)', () => {
       },
       async correct() {
         return 'That stays private.';
+      },
+      async rollout() {
+        throw new Error('not used by the aligner rewrite');
       },
     };
     const { stats } = await run(SCRIPT, { check: 'aligner', correction: 'aligner' }, undefined, makeMethods(corrector));

@@ -90,7 +90,7 @@ const api = {
       const entry = index.tokens.find((t) => t.id === (id ?? index.default));
       if (!entry) throw new Error(`no aligner token named ${id}`);
       const token = await fetchJson<AlignerToken>(`${TOKENS_URL}${entry.file}`);
-      requireService().useToken(token);
+      await requireService().useToken(token);
       activeToken = entry.id;
       return entry.id;
     } catch (e) {
@@ -112,6 +112,7 @@ const api = {
       {
         score: (ctx: AlignerContext, sentence: string) => requireService().score(ctx, sentence),
         correct: (ctx: AlignerContext, sentence: string) => requireService().correct(ctx, sentence),
+        rollout: (ctx: AlignerContext, partial: string, n: number) => requireService().rolloutAnswer(ctx, partial, n),
       },
       port,
     );

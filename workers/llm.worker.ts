@@ -32,6 +32,7 @@ function remoteCorrector(port: MessagePort): { corrector: Corrector; drop: () =>
     corrector: {
       score: (ctx, sentence) => Promise.race([remote.score(ctx, sentence), gone]),
       correct: (ctx, sentence) => Promise.race([remote.correct(ctx, sentence), gone]),
+      rollout: (ctx, partial, n) => Promise.race([remote.rollout(ctx, partial, n), gone]),
     },
     drop: () => {
       drop();

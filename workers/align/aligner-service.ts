@@ -33,11 +33,19 @@ export interface AlignableEngine extends Engine {
 
 export class AlignerService {
   private replyIds: { ok: number; revise: number } | null = null;
+  /** The engine holds one sequence: requests from the page and from the llm worker take turns. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly engine: AlignableEngine) {}
 
-  useToken(token: AlignerToken | null): void {
-    this.engine.setAligner(token);
+  private exclusive<T>(run: () => Promise<T>): Promise<T> {
+    const result = this.turn.then(run, run);
+    this.turn = result.catch(() => {});
+    return result;
+  }
+
+  useToken(token: AlignerToken | null): Promise<void> {
+    return this.exclusive(async () => this.engine.setAligner(token));
   }
 
   private async prompt(ctx: AlignerContext, sentence: string): Promise<number[]> {
@@ -57,14 +65,22 @@ export class AlignerService {
   }
 
   /** p(OK) / (p(OK) + p(Revise)): 1 keeps the sentence, 0 wants it replaced. One prefill. */
-  async score(ctx: AlignerContext, sentence: string): Promise<number> {
+  score(ctx: AlignerContext, sentence: string): Promise<number> {
+    return this.exclusive(() => this.scoreNow(ctx, sentence));
+  }
+
+  private async scoreNow(ctx: AlignerContext, sentence: string): Promise<number> {
     const { ok, revise } = await this.replies();
     const [a, b] = (await this.engine.nextLogprobs(await this.prompt(ctx, sentence), [ok, revise])).map(Math.exp);
     return a + b > 0 ? a / (a + b) : 0.5;
   }
 
   /** The corrector's revision of a sentence (its first sentence after "Revise:"), or the sentence itself if it says OK. */
-  async correct(ctx: AlignerContext, sentence: string, sampling: SamplingOptions = GREEDY, maxTokens = 80): Promise<string> {
+  correct(ctx: AlignerContext, sentence: string, sampling: SamplingOptions = GREEDY, maxTokens = 80): Promise<string> {
+    return this.exclusive(() => this.correctNow(ctx, sentence, sampling, maxTokens));
+  }
+
+  private async correctNow(ctx: AlignerContext, sentence: string, sampling: SamplingOptions, maxTokens: number): Promise<string> {
     const eos = new Set(this.engine.info!.eosTokenIds);
     const prompt = await this.engine.encode([{ role: 'user', content: correctorPrompt(ctx, sentence) }], `${REVISE} `);
     await this.engine.prefill(prompt);
@@ -86,8 +102,18 @@ export class AlignerService {
     return (units[0] ?? '').trim();
   }
 
+  /** Continues the answer `prefix + partial` to `question`, as a plain chat turn. */
+  rolloutAnswer(ctx: AlignerContext, partial: string, n: number): Promise<string> {
+    const prefix = ctx.prefix.trim();
+    return this.rollout([{ role: 'user', content: ctx.question }], prefix ? `${prefix} ${partial.trimStart()}` : partial.trimStart(), n);
+  }
+
   /** A greedy continuation of the answer text by the aligned model (Transfer Q*'s baseline). */
-  async rollout(messages: { role: 'user' | 'assistant' | 'system'; content: string }[], answer: string, n: number): Promise<string> {
+  rollout(messages: { role: 'user' | 'assistant' | 'system'; content: string }[], answer: string, n: number): Promise<string> {
+    return this.exclusive(() => this.rolloutNow(messages, answer, n));
+  }
+
+  private async rolloutNow(messages: { role: 'user' | 'assistant' | 'system'; content: string }[], answer: string, n: number): Promise<string> {
     const eos = new Set(this.engine.info!.eosTokenIds);
     const ids = await this.engine.encode(messages, answer);
     await this.engine.prefill(ids);

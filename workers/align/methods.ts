@@ -41,7 +41,7 @@ export function makeMethods(corrector: Corrector | null): MethodFactory {
         case 'rain-search':
           return new RainSearchCorrection();
         case 'transfer-q':
-          return new TransferQCorrection();
+          return new TransferQCorrection(corrector);
         case 'redact':
           return new RedactCorrection();
       }

@@ -93,6 +93,8 @@ export interface Corrector {
   score(ctx: CorrectorContext, sentence: string): Promise<number>;
   /** The corrector's revision of the sentence, or the sentence itself if it keeps it. */
   correct(ctx: CorrectorContext, sentence: string): Promise<string>;
+  /** A greedy continuation, `n` tokens at most, of the answer `prefix + partial` to the question (Transfer Q*'s aligned baseline). */
+  rollout(ctx: CorrectorContext, partial: string, n: number): Promise<string>;
 }
 
 export interface Check {

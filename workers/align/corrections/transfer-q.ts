@@ -3,15 +3,16 @@
 // each, let the aligned baseline roll out a short continuation and score the text with the
 // check (Q̂); pick the token maximising log π_ref + α·Q̂ (greedy decoding from
 // π ∝ π_ref · exp(α·Q̂)). Candidates are handled as text, so the baseline may be any model
-// with any tokenizer; until the trained aligner lands, the baseline is the generator itself,
-// rolled out greedily through rewinds. When the time budget runs out mid-sentence, the rest is
-// decoded plainly and the trail says so.
+// with any tokenizer. The aligned baseline is the corrector (the bundled model with its aligner
+// token, in the aligner worker) when it is connected; otherwise the generator itself, rolled out
+// greedily through rewinds, and the trail says which one ran. When the time budget runs out
+// mid-sentence, the rest is decoded plainly and the trail says so.
 
 import { GenerationAbortedError } from '../../errors';
 import type { Engine } from '../../engine/types';
 import { yieldToEventLoop } from '../../yield';
 import { SentenceSegmenter } from '../segmenter';
-import type { Candidate, Correction, CorrectionResult, CorrectionTools, SentenceContext } from '../types';
+import type { Candidate, Correction, CorrectionResult, CorrectionTools, Corrector, SentenceContext } from '../types';
 
 const GREEDY = { temperature: 0, topK: 0, topP: 1 };
 const MAX_TOKENS = 64;
@@ -38,7 +39,10 @@ function decodeAfter(engine: Engine, at: number, tokens: number[]): string {
 export class TransferQCorrection implements Correction {
   readonly id = 'transfer-q' as const;
 
-  async correct(_ctx: SentenceContext, _failed: Candidate, tools: CorrectionTools): Promise<CorrectionResult> {
+  /** `baseline`: the aligned model that rolls candidates out; null rolls out with the generator. */
+  constructor(private readonly baseline: Corrector | null = null) {}
+
+  async correct(ctx: SentenceContext, _failed: Candidate, tools: CorrectionTools): Promise<CorrectionResult> {
     const t0 = performance.now();
     const { engine } = tools;
     const { k, rolloutTokens, alpha } = tools.settings.transferQ;
@@ -58,10 +62,17 @@ export class TransferQCorrection implements Correction {
       if (guided && tools.timeLeft()) {
         let bestValue = -Infinity;
         for (const option of step.top) {
-          await engine.rewind(here);
-          await engine.extend([option.token]);
-          const continuation = eos.has(option.token) ? '' : await rolloutText(engine, rolloutTokens, eos);
           const optionText = eos.has(option.token) ? '' : decodeAfter(engine, start, [...tokens, option.token]);
+          let continuation = '';
+          if (eos.has(option.token)) {
+            // The sentence ends here: nothing to roll out.
+          } else if (this.baseline) {
+            continuation = await this.baseline.rollout({ question: ctx.question, prefix: ctx.prefix }, optionText, rolloutTokens);
+          } else {
+            await engine.rewind(here);
+            await engine.extend([option.token]);
+            continuation = await rolloutText(engine, rolloutTokens, eos);
+          }
           const q = (await tools.score(optionText + continuation)).score;
           const value = option.logprob + alpha * q;
           if (value > bestValue) {
@@ -86,6 +97,7 @@ export class TransferQCorrection implements Correction {
     const verdict = sentence.trim()
       ? await tools.check(sentence)
       : { pass: false, score: 0, evidence: 'guided decoding wrote nothing' };
+    verdict.evidence += this.baseline ? ' (rollouts by the aligner)' : ' (rollouts by the generator: the aligner is not connected)';
     if (!guided) verdict.evidence += ' (budget ran out: the rest of the sentence was decoded without guidance)';
     return { candidates: [{ text: sentence, source: 'transfer-q', verdict, ms: performance.now() - t0 }] };
   }
