@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --no-build]
+// npm run bench [-- --quick] [-- --no-build] [-- --out DIR]
 // Builds and serves the app, drives it in Debian's headless Chromium with the bundled model,
 // and measures, per backend: page load → model ready, page load → first token (prompt sent
 // as soon as the composer is enabled), time to first token after send, decode tokens/s.
@@ -14,7 +14,9 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const outDir = argv.includes('--out') ? argv[argv.indexOf('--out') + 1] : 'bench/results';
 const quick = args.has('--quick');
 const PORT = 4399;
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -229,8 +231,8 @@ try {
   }
   console.log(`Measuring the sentence loop (${methodRuns} run${methodRuns > 1 ? 's' : ''} per method)…`);
   out.sentenceLoop = await measureMethods();
-  mkdirSync('bench/results', { recursive: true });
-  const file = `bench/results/${out.date.replace(/[:.]/g, '-')}.json`;
+  mkdirSync(outDir, { recursive: true });
+  const file = path.join(outDir, `${out.date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(out, null, 2));
   const f = (x) => (Number.isFinite(x) ? Math.round(x).toString() : '-');
   console.log(`\nRedraft bench — ${out.date} — ${out.browser} — commit ${out.commit}`);
