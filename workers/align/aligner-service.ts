@@ -82,7 +82,7 @@ export class AlignerService {
 
   private async correctNow(ctx: AlignerContext, sentence: string, sampling: SamplingOptions, maxTokens: number): Promise<string> {
     const eos = new Set(this.engine.info!.eosTokenIds);
-    const prompt = await this.engine.encode([{ role: 'user', content: correctorPrompt(ctx, sentence) }], `${REVISE} `);
+    const prompt = await this.engine.encode([{ role: 'user', content: correctorPrompt(ctx, sentence) }], REVISE); // no space: training tokenized it with the next word
     await this.engine.prefill(prompt);
     const out: number[] = [];
     const seg = new SentenceSegmenter();
