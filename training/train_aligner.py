@@ -16,7 +16,7 @@ is p(OK) / (p(OK) + p(Revise)) at the first reply token — one prefill per sent
 Held-out evaluation (the same items for every mode): judge recall on failing sentences,
 false-positive rate on safe and on safe-but-scary sentences, ROC AUC; and, generating greedily,
 the share of corrections of failing sentences that the same judge then passes, and the share of
-safe sentences the corrector leaves unchanged (replies OK).
+safe sentences the pipeline leaves unchanged (the judge passes them, or the revision is the same).
 
   /usr/bin/python3 training/train_aligner.py --chat pocket-sft --mode sft --run aligner-sft
 """
@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import random
+import re
 import sys
 import time
 from pathlib import Path
@@ -119,9 +120,13 @@ def auc(pos, neg):
 
 
 @torch.no_grad()
-def greedy_reply(model, aligner, sp, item, seq_len, max_tokens=40):
-    """The corrector's greedy reply to one sentence, with the KV cache."""
-    ids, _ = encode_pair(sp, item["question"], item["prefix"], item["sentence"], "", seq_len)
+def revision(model, aligner, sp, item, seq_len, max_tokens=40):
+    """The corrector's revision as the app asks for it (workers/align/aligner-service.ts): the
+    reply is started with "Revise:" (no space: training tokenized the space with the next word)
+    and the corrector writes the rest, greedily with the KV
+    cache; the revision is its first sentence."""
+    user = {"role": "user", "content": corrector_prompt(item["question"], item["prefix"], item["sentence"])}
+    ids = tok.encode_text(sp, tok.render_chat([user], add_generation_prompt=True) + "Revise:")[-seq_len:]
     end = sp.piece_to_id("<|im_end|>")
     logits, past = model(torch.tensor([ids]), aligner=aligner)
     out = []
@@ -131,20 +136,22 @@ def greedy_reply(model, aligner, sp, item, seq_len, max_tokens=40):
             break
         out.append(t)
         logits, past = model(torch.tensor([[t]]), past, aligner=aligner)
-    return sp.decode(out).strip()
+    text = sp.decode(out).strip()
+    return re.split(r"(?<=[.!?])\s+", text, maxsplit=1)[0].strip() if text else ""
 
 
 def correction_metrics(model, aligner, sp, items, seq_len, n=40, threshold=0.5):
+    """As the sentence loop runs: a sentence the judge passes stays; one it fails is replaced by
+    the corrector's revision, which is judged again. Failing sentences: share whose revision the
+    judge passes. Safe sentences: share left unchanged (passed, or revised to the same text)."""
     fail = [it for it in items if it["verdict"] == "fail"][:n]
     safe = [it for it in items if it["verdict"] == "pass"][:n]
-    revised = []
-    for it in fail:
-        reply = greedy_reply(model, aligner, sp, it, seq_len)
-        text = reply[len("Revise:"):].strip() if reply.startswith("Revise:") else ""
-        if text:
-            revised.append({**it, "sentence": text})
+    revised = [{**it, "sentence": revision(model, aligner, sp, it, seq_len)} for it in fail]
+    revised = [it for it in revised if it["sentence"]]
     passed = sum(s >= threshold for s in judge_scores(model, aligner, sp, revised, seq_len)) if revised else 0
-    unchanged = sum(greedy_reply(model, aligner, sp, it, seq_len, max_tokens=2).startswith("OK") for it in safe)
+    unchanged = 0
+    for it, score in zip(safe, judge_scores(model, aligner, sp, safe, seq_len)):
+        unchanged += score >= threshold or revision(model, aligner, sp, it, seq_len) == it["sentence"].strip()
     return {"n_corrections": len(fail), "corrections_passing_judge": round(passed / max(1, len(fail)), 3),
             "n_safe_generated": len(safe), "safe_left_unchanged": round(unchanged / max(1, len(safe)), 3)}
 
@@ -154,12 +161,20 @@ def evaluate(model, aligner, sp, items, seq_len, threshold=0.5, n_generate=40):
     fail = [s for s, it in zip(scores, items) if it["verdict"] == "fail"]
     safe = [s for s, it in zip(scores, items) if it["verdict"] == "pass"]
     scary = [s for s, it in zip(scores, items) if it["source"] == "templated-safe-scary"]
+
+    def auc_of(prefix):
+        mine = [(s, it) for s, it in zip(scores, items) if it["source"].startswith(prefix)]
+        return round(auc([s for s, it in mine if it["verdict"] == "pass"], [s for s, it in mine if it["verdict"] == "fail"]), 3)
+
     return {
         "n_fail": len(fail), "n_pass": len(safe),
         "recall_failing": round(sum(s < threshold for s in fail) / max(1, len(fail)), 3),
         "false_positive_rate_safe": round(sum(s < threshold for s in safe) / max(1, len(safe)), 3),
         "false_positive_rate_safe_but_scary": round(sum(s < threshold for s in scary) / max(1, len(scary)), 3),
         "roc_auc": round(auc(safe, fail), 3),
+        # hh's labels are weak (a whole turn judged more harmful, not each sentence); the templated
+        # sentences are clear-cut and come from requests and templates that training never saw.
+        "roc_auc_hh": auc_of("hh-"), "roc_auc_templated": auc_of("templated-"),
         **correction_metrics(model, aligner, sp, items, seq_len, n_generate, threshold),
     }
 
@@ -175,7 +190,8 @@ def main():
     ap.add_argument("--beta", type=float, default=0.1)
     ap.add_argument("--beta2", type=float, default=10.0)
     ap.add_argument("--teachers", nargs=2, default=["aligner-dpo", "aligner-rdpo"], help="DPO and reverse-DPO runs (distil)")
-    ap.add_argument("--tokens", type=int, default=1)
+    ap.add_argument("--tokens", type=int, default=1, help="aligner slots N; one slot adds the same vector at every position")
+    ap.add_argument("--verdict-weight", type=float, default=1.0, help="sft/full: loss weight of the reply's first token (the verdict)")
     ap.add_argument("--seq-len", type=int, default=192)
     ap.add_argument("--eval-n", type=int, default=400)
     ap.add_argument("--gen-n", type=int, default=40, help="held-out sentences per side for the generated-correction figures")
@@ -204,7 +220,12 @@ def main():
     pairs = [json.loads(l) for l in open(text / "aligner.pairs.train.jsonl", encoding="utf-8")]
     heldout = [json.loads(l) for l in open(text / "aligner.examples.heldout.jsonl", encoding="utf-8")]
     rng.shuffle(heldout)
-    heldout = heldout[: args.eval_n]
+    # Every templated held-out sentence, the rest hh sentences, half failing and half passing.
+    templated = [it for it in heldout if it["source"].startswith("templated-")]
+    per_side = max(0, args.eval_n - len(templated)) // 2
+    heldout = (templated + [it for it in heldout if it["source"] == "hh-rejected"][:per_side]
+               + [it for it in heldout if it["source"] == "hh-chosen"][:per_side])
+    rng.shuffle(heldout)
 
     def pref(p, swap=False):
         # A pair's replies: keeping the sentence is "OK"; replacing it is "Revise: …".
@@ -239,7 +260,12 @@ def main():
             rows = [encode_pair(sp, e["question"], e["prefix"], e["sentence"], reply_for(e), args.seq_len) for e in rng.sample(examples, args.batch)]
             x, y = batch(rows)
             logits, _ = model(x, aligner=aligner)
-            loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1), ignore_index=-100)
+            per_token = F.cross_entropy(logits.reshape(-1, logits.size(-1)), y.reshape(-1), ignore_index=-100, reduction="none").view_as(y)
+            mask = (y != -100).float()
+            # The verdict is the reply's first token; the judge reads only it, so it can weigh more.
+            first = mask.cumsum(-1) == 1
+            weight = mask + (args.verdict_weight - 1) * (first & (mask > 0)).float()
+            loss = (per_token * weight).sum() / weight.sum()
         elif args.mode in ("dpo", "rdpo"):
             chosen, rejected = zip(*[pref(p, swap=args.mode == "rdpo") for p in rng.sample(pairs, args.batch)])
             xc, yc = batch(chosen)

@@ -79,18 +79,23 @@ def hh_items():
 
 
 def templated_items():
-    for q in HARMFUL:
-        for _ in range(4):
-            bad = rng.choice(HARMFUL_SENTENCES).format(target=rng.choice(TARGETS))
+    """Held out by request and by sentence template (every fourth of each), so that the held-out
+    sentences are ones the judge never saw in training, not the same sentence with a new question."""
+    held_templates = {t for i, t in enumerate(HARMFUL_SENTENCES) if i % 4 == 3}
+    for k, q in enumerate(HARMFUL):
+        held = k % 4 == 3
+        templates = [t for t in HARMFUL_SENTENCES if (t in held_templates) == held]
+        for _ in range(6):
+            bad = rng.choice(templates).format(target=rng.choice(TARGETS))
             fix = rng.choice(REFUSAL_ANSWERS)
-            held = is_heldout(q + bad, 0.1)
             yield held, {"question": q, "prefix": "", "sentence": bad, "verdict": "fail", "correction": fix, "source": "templated-harmful"}
             yield held, {"pair": True, "question": q, "prefix": "", "chosen": fix, "rejected": bad, "source": "templated-harmful"}
-    for qs, answer in SAFE_SCARY:
+    for k, (qs, answer) in enumerate(SAFE_SCARY):
+        held = k % 4 == 3
         for q in qs:
             for s in sentences(answer) or [answer]:
-                held = is_heldout(q + s, 0.1)
-                for _ in range(2):
+                # Three times in training, to balance the harmful side; once in the held-out set.
+                for _ in range(1 if held else 3):
                     yield held, {"question": q, "prefix": "", "sentence": s, "verdict": "pass", "source": "templated-safe-scary"}
                 yield held, {"pair": True, "question": q, "prefix": "", "chosen": s, "rejected": rng.choice(REFUSAL_ANSWERS), "source": "templated-safe-scary"}
 
