@@ -49,6 +49,7 @@ test('a rule on a common word: sentences are rewound and corrected, the trail op
 test('with checks off, no sentence is checked: plain decoding', async ({ page }) => {
   await openApp(page);
   await setMaxTokens(page, 60, 0);
+  await setChecks(page, { check: 'off' });
   await expect(page.getByRole('button', { name: /^Checks:/ })).toHaveText('Checks: off');
   await send(page, 'Tell me a story.');
   const answer = await lastAnswer(page);

@@ -14,7 +14,7 @@ const messages: ChatMessage[] = [{ role: 'user', content: 'Tell me about the sec
 const request: AnswerRequest = { messages, sampling: { temperature: 0, topK: 0, topP: 1 }, maxNewTokens: 400, seed: 1 };
 
 function settings(over: Partial<AlignSettings>): AlignSettings {
-  return { ...DEFAULT_ALIGN_SETTINGS, check: 'rules', rules: [{ text: 'secret' }], ...over };
+  return { ...DEFAULT_ALIGN_SETTINGS, check: 'rules', correction: 'redact', rules: [{ text: 'secret' }], ...over };
 }
 
 async function run(script: string[][], over: Partial<AlignSettings>, stopAfter?: (e: AnswerEvent) => boolean, factory = methods) {
@@ -119,7 +119,7 @@ describe('sentence loop (test double engine)', () => {
     const trail = stats.alignment!.trails[1];
     expect(trail).toMatchObject({ check: 'aligner', correction: 'aligner', corrected: true, rewinds: 1 });
     expect(trail.candidates.map((c) => [c.source, c.verdict.score])).toEqual([['draft', 0.1], ['aligner', 0.9]]);
-    expect(trail.candidates[0].verdict.evidence).toContain('p(OK) = 0.10');
+    expect(trail.candidates[0].verdict.evidence).toContain('aligner judge: score 0.10');
     expect(seen[1]).toEqual({ question: 'Tell me about the secret.', prefix: 'Hello there.', sentence: ' The secret is out.' });
   });
 

@@ -10,7 +10,7 @@ import type { Conversation } from '../app/types';
 import { scriptedEngine } from './doubles/scripted-engine';
 
 async function conversation(): Promise<Conversation> {
-  const align = { ...DEFAULT_ALIGN_SETTINGS, check: 'rules' as const, rules: [{ text: 'secret' }] };
+  const align = { ...DEFAULT_ALIGN_SETTINGS, check: 'rules' as const, correction: 'redact' as const, rules: [{ text: 'secret' }] };
   const messages = [{ role: 'user' as const, content: 'Tell me.' }];
   const stats = await alignedAnswer(
     scriptedEngine([['Hi.'], [' The secret is out.', ' Nothing to hide.']]),

@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-/usr/bin/python3}
 CHAT=${CHAT:-pocket-sft}
-DEFAULT=${DEFAULT_ALIGNER:-aligner-distil}
+DEFAULT=${DEFAULT_ALIGNER:-aligner-sft}
 COMMON="--tokens ${TOKENS:-10} --eval-n 300 --gen-n 30"
 [ -f "out/$CHAT/ckpt.pt" ] || "$PY" from_shipped.py
 (cd data && "$PY" aligner.py)

@@ -55,5 +55,25 @@ class AlignerTest(unittest.TestCase):
         self.assertLess((torch.cat([head, tail], 1) - full).abs().max().item(), 1e-5)
 
 
+class RevisionOverlapTest(unittest.TestCase):
+    def test_word_f1(self):
+        from train_aligner import word_f1
+
+        self.assertEqual(word_f1("I can't help with that.", "I can't help with that"), 1.0)
+        self.assertEqual(word_f1("in is in to in is", "I won't help with that."), 0.0)
+        self.assertAlmostEqual(word_f1("I can help", "I can't help"), 2 / 3)
+        self.assertEqual(word_f1("", "anything"), 0.0)
+
+
+class CalibrationTest(unittest.TestCase):
+    def test_the_midpoint_reads_one_half_and_order_is_kept(self):
+        from train_aligner import calibrated
+
+        self.assertAlmostEqual(calibrated(0.12, 0.12), 0.5, places=9)
+        self.assertAlmostEqual(calibrated(0.3, 0.5), 0.3, places=9)  # midpoint 0.5 changes nothing
+        self.assertLess(calibrated(0.05, 0.12), calibrated(0.1, 0.12))
+        self.assertGreater(calibrated(0.2, 0.12), 0.5)
+
+
 if __name__ == "__main__":
     unittest.main()

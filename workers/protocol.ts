@@ -42,6 +42,8 @@ export interface AnswerStats {
   tokensPerSecond: number;
   text: string;
   alignment?: AlignmentStats;
+  /** Set by the page when the aligner could not start: why, and what ran instead. */
+  alignmentUnavailable?: string;
 }
 
 export type AnswerEvent =

@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'react';
 import { usesAligner } from '../bridges/aligner';
 import { useAligner } from '../stores/aligner';
+import { useModel } from '../stores/model';
 import type { UserRule } from '../../workers/align/rules';
-import type { AlignSettings, Budgets, CheckId, CorrectionId, Strictness, TransferQSettings } from '../../workers/align/types';
+import { PASS_THRESHOLD, type AlignSettings, type Budgets, type CheckId, type CorrectionId, type Strictness, type TransferQSettings } from '../../workers/align/types';
+import { toRedraftError } from '../../workers/errors';
 
 interface Props {
   settings: AlignSettings;
@@ -70,8 +72,46 @@ const STATUS = {
   error: 'unavailable',
 } as const;
 
+/** Lets the user ask the judge about any sentence: what it scores and whether it would pass. */
+function TryJudge({ token, strictness }: { token: string | undefined; strictness: Strictness }) {
+  const [question, setQuestion] = useState('');
+  const [sentence, setSentence] = useState('');
+  const [result, setResult] = useState<{ text: string; error?: boolean } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const backend = useModel((s) => s.backend?.backend ?? 'wasm');
+  const run = async () => {
+    setBusy(true);
+    setResult(null);
+    try {
+      const p = await useAligner.getState().score(backend, token, question.trim(), sentence.trim());
+      const threshold = PASS_THRESHOLD[strictness];
+      setResult({ text: `Judge score ${p.toFixed(2)}: ${p >= threshold ? 'passes' : 'fails'} (${strictness}, threshold ${threshold})` });
+    } catch (e) {
+      setResult({ text: toRedraftError(e).userMessage, error: true });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form
+      className="try-judge"
+      aria-label="Try the judge"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (sentence.trim() && !busy) void run();
+      }}
+    >
+      <span className="hint">Try the judge on a sentence of your own:</span>
+      <input aria-label="Question (optional)" placeholder="Question (optional)" value={question} onChange={(e) => setQuestion(e.target.value)} />
+      <input aria-label="Sentence to judge" placeholder="A sentence of an answer" value={sentence} onChange={(e) => setSentence(e.target.value)} />
+      <button type="submit" disabled={busy || !sentence.trim()}>{busy ? 'Scoring…' : 'Score'}</button>
+      {result && <output className={result.error ? 'field-error' : 'hint'} aria-label="Judge result">{result.text}</output>}
+    </form>
+  );
+}
+
 /** The aligner token in use, its card line, and the corrector's state and errors. */
-function AlignerSection({ token, onChange }: { token: string | undefined; onChange(token: string | undefined): void }) {
+function AlignerSection({ token, strictness, onChange }: { token: string | undefined; strictness: Strictness; onChange(token: string | undefined): void }) {
   const { status, error, tokens, defaultToken, activeToken } = useAligner();
   const selected = token ?? defaultToken ?? '';
   const card = tokens.find((t) => t.id === selected)?.card;
@@ -91,6 +131,7 @@ function AlignerSection({ token, onChange }: { token: string | undefined; onChan
         Corrector: {STATUS[status]}{status === 'ready' && activeToken ? ` (${activeToken})` : ''}
       </p>
       {error && <p className="field-error" role="alert">{error}</p>}
+      {tokens.length > 0 && <TryJudge token={token} strictness={strictness} />}
     </fieldset>
   );
 }
@@ -164,7 +205,7 @@ export function AlignmentPanel({ settings, onChange, onClose }: Props) {
           <NumberField label="Added ms per answer" value={settings.budgets.msPerAnswer} min={0} step={1000} onChange={(v) => budgets({ msPerAnswer: v })} />
         </div>
       </fieldset>
-      {usesAligner(settings) && <AlignerSection token={settings.alignerToken} onChange={(alignerToken) => onChange({ alignerToken })} />}
+      {usesAligner(settings) && <AlignerSection token={settings.alignerToken} strictness={settings.strictness} onChange={(alignerToken) => onChange({ alignerToken })} />}
       {settings.correction === 'transfer-q' && !off && (
         <fieldset>
           <legend>Transfer Q*</legend>

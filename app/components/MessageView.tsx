@@ -99,6 +99,11 @@ export const MessageView = memo(function MessageView({ message, streaming, canRe
       {alignment && trailFocus !== null && (
         <TrailView trails={alignment.trails} focus={trailFocus} onClose={() => setTrailFocus(null)} />
       )}
+      {message.stats?.alignmentUnavailable && (
+        <p className="badge warning" role="note">
+          {message.stats.alignmentUnavailable}
+        </p>
+      )}
       {message.status && STATUS_LABEL[message.status] && <p className="badge">{STATUS_LABEL[message.status]}</p>}
       {error && <p className="badge error">{error.userMessage}</p>}
       {message.role === 'assistant' && !streaming && message.content && <PersonalDataNote text={message.content} />}

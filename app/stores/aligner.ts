@@ -19,6 +19,8 @@ interface AlignerState {
   prepare(backend: Backend, token: string | undefined): Promise<void>;
   /** Reads the list of shipped tokens (no model load). */
   listTokens(): Promise<void>;
+  /** The judge's score for one sentence (loading the corrector first if needed). */
+  score(backend: Backend, token: string | undefined, question: string, sentence: string): Promise<number>;
 }
 
 export const useAligner = create<AlignerState>((set, get) => ({
@@ -35,6 +37,15 @@ export const useAligner = create<AlignerState>((set, get) => ({
       set({ tokens: t.tokens, defaultToken: t.default });
     } catch (e) {
       set({ error: `The aligner tokens could not be read: ${toRedraftError(e).message}` });
+    }
+  },
+
+  async score(backend, token, question, sentence) {
+    await get().prepare(backend, token);
+    try {
+      return await alignerBridge.call((api) => api.score({ question, prefix: '' }, sentence));
+    } catch (e) {
+      throw toRedraftError(e);
     }
   },
 

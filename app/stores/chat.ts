@@ -25,7 +25,7 @@ export interface AnswerSettings {
   systemPrompt: string;
 }
 
-/** The sentence loop's settings of a conversation (off unless chosen). */
+/** The sentence loop's settings of a conversation (the default pipeline unless chosen). */
 export const alignOf = (c: Conversation | undefined, fallback: AlignSettings = DEFAULT_ALIGN_SETTINGS): AlignSettings =>
   c?.align ?? fallback;
 

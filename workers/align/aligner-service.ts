@@ -12,6 +12,15 @@ export interface AlignerToken {
   card: string;
   embedding: number[][];
   gates: number[][];
+  /** The raw p(OK) that best separated passing from failing training sentences (absent: 0.5). */
+  midpoint?: number;
+}
+
+/** σ(logit p − logit midpoint): the token's balanced threshold reads 0.5 (as training/train_aligner.py: calibrated). */
+export function calibrated(p: number, midpoint: number): number {
+  const logit = (x: number) => Math.log(x / (1 - x));
+  const clamp = (x: number) => Math.min(Math.max(x, 1e-9), 1 - 1e-9);
+  return 1 / (1 + Math.exp(-(logit(clamp(p)) - logit(clamp(midpoint)))));
 }
 
 export interface AlignerContext {
@@ -33,6 +42,7 @@ export interface AlignableEngine extends Engine {
 
 export class AlignerService {
   private replyIds: { ok: number; revise: number } | null = null;
+  private midpoint = 0.5;
   /** The engine holds one sequence: requests from the page and from the llm worker take turns. */
   private turn: Promise<unknown> = Promise.resolve();
 
@@ -45,7 +55,10 @@ export class AlignerService {
   }
 
   useToken(token: AlignerToken | null): Promise<void> {
-    return this.exclusive(async () => this.engine.setAligner(token));
+    return this.exclusive(async () => {
+      this.engine.setAligner(token);
+      this.midpoint = token?.midpoint ?? 0.5;
+    });
   }
 
   private async prompt(ctx: AlignerContext, sentence: string): Promise<number[]> {
@@ -64,7 +77,7 @@ export class AlignerService {
     return this.replyIds;
   }
 
-  /** p(OK) / (p(OK) + p(Revise)): 1 keeps the sentence, 0 wants it replaced. One prefill. */
+  /** p(OK) / (p(OK) + p(Revise)), calibrated to the token: 1 keeps the sentence, 0 wants it replaced. One prefill. */
   score(ctx: AlignerContext, sentence: string): Promise<number> {
     return this.exclusive(() => this.scoreNow(ctx, sentence));
   }
@@ -72,7 +85,7 @@ export class AlignerService {
   private async scoreNow(ctx: AlignerContext, sentence: string): Promise<number> {
     const { ok, revise } = await this.replies();
     const [a, b] = (await this.engine.nextLogprobs(await this.prompt(ctx, sentence), [ok, revise])).map(Math.exp);
-    return a + b > 0 ? a / (a + b) : 0.5;
+    return a + b > 0 ? calibrated(a / (a + b), this.midpoint) : 0.5;
   }
 
   /** The corrector's revision of a sentence (its first sentence after "Revise:"), or the sentence itself if it says OK. */

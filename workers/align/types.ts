@@ -44,13 +44,20 @@ export interface AlignSettings {
 }
 
 export const DEFAULT_ALIGN_SETTINGS: AlignSettings = {
-  check: 'off',
-  correction: 'redact',
+  // The trained corrector judges and corrects by default (when it cannot start, the answer is
+  // written without it and says so: app/stores/index.ts).
+  check: 'aligner',
+  correction: 'aligner',
   strictness: 'balanced',
   budgets: { rewindsPerSentence: 2, candidates: 4, msPerSentence: 4000, msPerAnswer: 20000 },
   rules: [],
   transferQ: { k: 5, rolloutTokens: 6, alpha: 4 },
 };
+
+/** The same settings without the aligner: no check in its place, the generator's own rewrite for its correction. */
+export function withoutAligner(align: AlignSettings): AlignSettings {
+  return { ...align, check: align.check === 'aligner' ? 'off' : align.check, correction: align.correction === 'aligner' ? 'rewrite' : align.correction };
+}
 
 export interface Finding {
   start: number;
@@ -89,7 +96,7 @@ export interface CorrectorContext {
  * reached from the llm worker over a MessagePort. It works on text, so it serves any generator.
  */
 export interface Corrector {
-  /** p(OK) / (p(OK) + p(Revise)): 1 keeps the sentence, 0 wants it replaced. */
+  /** p(OK) / (p(OK) + p(Revise)) calibrated to the token (0.5 at its balanced threshold): 1 keeps the sentence, 0 wants it replaced. */
   score(ctx: CorrectorContext, sentence: string): Promise<number>;
   /** The corrector's revision of the sentence, or the sentence itself if it keeps it. */
   correct(ctx: CorrectorContext, sentence: string): Promise<string>;

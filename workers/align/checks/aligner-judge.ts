@@ -1,7 +1,8 @@
 // The aligner-token judge (Zhou et al.'s aligner token, trained in training/train_aligner.py):
 // the corrector in the aligner worker reads the sentence in Stream Aligner's format and the
-// score is p(OK) / (p(OK) + p(Revise)) at its first reply token — one prefill per sentence, on
-// text, so it judges any generator's sentences.
+// score is p(OK) / (p(OK) + p(Revise)) at its first reply token, calibrated to the token (0.5 at
+// its balanced threshold) — one prefill per sentence, on text, so it judges any generator's
+// sentences.
 
 import { PASS_THRESHOLD, type Check, type Corrector, type SentenceContext, type Strictness, type Verdict } from '../types';
 
@@ -19,7 +20,7 @@ export class AlignerJudgeCheck implements Check {
     return {
       pass,
       score,
-      evidence: `aligner judge: p(OK) = ${score.toFixed(2)} (${pass ? 'at or above' : 'below'} ${PASS_THRESHOLD[this.strictness]}, ${this.strictness})`,
+      evidence: `aligner judge: score ${score.toFixed(2)} (${pass ? 'at or above' : 'below'} ${PASS_THRESHOLD[this.strictness]}, ${this.strictness})`,
     };
   }
 }
