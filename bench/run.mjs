@@ -1,11 +1,12 @@
 // npm run bench [-- --quick] [-- --no-build] [-- --out DIR]
 // Builds and serves the app, drives it in Debian's headless Chromium with the bundled model,
 // and measures, per backend: page load → model ready, page load → first token (prompt sent
-// as soon as the composer is enabled), time to first token after send, decode tokens/s.
+// as soon as the composer is enabled), time to first token after send, decode tokens/s (checks
+// off), and the aligner judge's milliseconds per sentence in the sentence loop.
 // Also the size of what the main page loads before any worker starts, and the cost of the
 // sentence loop: for `off`, each check alone (no rewinds allowed) and each correction (a rule on
-// "the" makes most sentences fail), answer tokens per second and time to the first committed
-// sentence, as ratios to `off` measured in the same page (WASM).
+// "the" makes most sentences fail) and the default pipeline, answer tokens per second and time
+// to the first committed sentence, as ratios to `off` measured in the same page (WASM).
 // Writes bench/results/<timestamp>.json and prints a table.
 import { execSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -22,8 +23,8 @@ const PORT = 4399;
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const quiet = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const plans = [
-  { backend: 'wasm', flags: [], runs: quick ? 1 : 3, maxTokens: 64, prompt: 'Tell me a story.' },
-  { backend: 'webgpu', flags: ['--enable-unsafe-webgpu'], runs: 1, maxTokens: quick ? 4 : 8, prompt: 'Tell me a story.' },
+  { backend: 'wasm', flags: [], runs: quick ? 1 : 3, maxTokens: 64, prompt: 'Tell me a story.', judgeRuns: quick ? 1 : 3 },
+  { backend: 'webgpu', flags: ['--enable-unsafe-webgpu'], runs: 1, maxTokens: quick ? 4 : 8, prompt: 'Tell me a story.', judgeRuns: 1 },
 ];
 
 const methodRuns = quick ? 1 : 3;
@@ -37,9 +38,12 @@ const methodConfigs = [
   { name: 'correct: Transfer Q*', check: 'rules', correction: 'transfer-q', rules: 'the' },
 ];
 // The aligner's judge and rewrite, when aligner tokens ship (the corrector runs in its own worker).
-if (existsSync('public/models/pocket-aligner/index.json')) {
+const hasTokens = existsSync('public/models/pocket-aligner/index.json');
+if (hasTokens) {
   methodConfigs.splice(3, 0, { name: 'check: aligner judge', check: 'aligner', correction: 'redact', rules: '', rewinds: 0 });
   methodConfigs.push({ name: 'correct: aligner rewrite', check: 'rules', correction: 'aligner', rules: 'the' });
+  // What a new conversation runs: the aligner judge, and its rewrite for sentences that fail.
+  methodConfigs.push({ name: 'default pipeline', check: 'aligner', correction: 'aligner', rules: '' });
 }
 
 if (!args.has('--no-build')) execSync('node scripts/ensure-deps.mjs && npx vite build --logLevel warn', { stdio: 'inherit' });
@@ -65,9 +69,46 @@ const median = (xs) => {
 };
 const spread = (xs) => (xs.length ? [Math.min(...xs), Math.max(...xs)] : []);
 
+/** Sets this conversation's check and correction (and optionally rules and rewinds) in the panel. */
+async function setPipeline(page, c) {
+  await page.getByRole('button', { name: /^Checks:/ }).click();
+  const panel = page.getByRole('region', { name: 'Sentence checks for this conversation' });
+  await panel.getByRole('combobox', { name: 'Check' }).selectOption(c.check);
+  if (c.check !== 'off') {
+    await panel.getByRole('combobox', { name: 'Correction' }).selectOption(c.correction);
+    if (c.rules !== undefined) {
+      await panel.getByRole('textbox', { name: 'Rules' }).fill(c.rules);
+      await panel.getByRole('textbox', { name: 'Rules' }).blur();
+    }
+    await panel.getByRole('spinbutton', { name: 'Rewinds per sentence' }).fill(String(c.rewinds ?? 2));
+  }
+  await panel.getByRole('button', { name: 'Close sentence checks' }).click();
+}
+
+/**
+ * The aligner judge's milliseconds per sentence on this backend, from the trails of answers in
+ * the app's own sentence loop (judge only: no rewinds). The first answer loads the corrector
+ * and warms its kernels and is not counted.
+ */
+async function judgeLatency(page, plan) {
+  const perSentence = [];
+  for (let i = 0; i < 1 + plan.judgeRuns; i++) {
+    await page.getByRole('button', { name: '+ New conversation' }).click();
+    await setPipeline(page, { check: 'aligner', correction: 'aligner', rewinds: 0 });
+    await page.getByRole('textbox', { name: 'Message' }).fill(plan.prompt);
+    await page.getByRole('textbox', { name: 'Message' }).press('Enter');
+    await page.waitForSelector('article[data-role="assistant"]:is([data-status="done"],[data-status="error"])', { timeout: 600_000 });
+    const a = (await latestStats(page)).alignment;
+    if (i > 0 && a?.trails.length) for (const t of a.trails) perSentence.push(t.timings.checkMs);
+  }
+  process.stdout.write(`  ${plan.backend} aligner judge: ${perSentence.map((x) => Math.round(x)).join(', ')} ms per sentence\n`);
+  return { median: median(perSentence), spread: spread(perSentence), sentences: perSentence.length };
+}
+
 async function measure(plan) {
   const browser = await chromium.launch({ executablePath, args: [...quiet, ...plan.flags] });
   const results = [];
+  let judge = null;
   try {
     for (let i = 0; i < plan.runs; i++) {
       const context = await browser.newContext();
@@ -80,6 +121,8 @@ async function measure(plan) {
       await page.getByRole('button', { name: 'Models and settings' }).click();
       await page.getByRole('spinbutton', { name: 'Longest answer (tokens)' }).fill(String(plan.maxTokens));
       await page.getByRole('button', { name: 'Close', exact: true }).click();
+      // Plain decoding: the default pipeline's cost is measured apart (judge rows, sentence loop).
+      await setPipeline(page, { check: 'off' });
       await box.fill(plan.prompt);
       const sentMs = await page.evaluate(() => performance.now());
       await box.press('Enter');
@@ -107,6 +150,7 @@ async function measure(plan) {
         backendNote,
       });
       process.stdout.write(`  ${plan.backend} run ${i + 1}/${plan.runs}: first token ${Math.round(results.at(-1).firstTokenAfterSendMs)} ms, ${stats.tokensPerSecond.toFixed(1)} tok/s\n`);
+      if (i === plan.runs - 1 && hasTokens) judge = await judgeLatency(page, plan);
       await context.close();
     }
   } finally {
@@ -117,7 +161,7 @@ async function measure(plan) {
     backend: plan.backend, runs: results.length, maxTokens: plan.maxTokens, prompt: plan.prompt,
     modelReadyMs: pick('modelReadyMs'), loadToFirstTokenMs: pick('loadToFirstTokenMs'),
     firstTokenAfterSendMs: pick('firstTokenAfterSendMs'), decodeTokensPerSecond: pick('decodeTokensPerSecond'),
-    backendNote: results[0]?.backendNote, raw: results,
+    backendNote: results[0]?.backendNote, judgeMsPerSentence: judge, raw: results,
   };
 }
 
@@ -134,6 +178,7 @@ async function latestStats(page) {
 async function measureMethods() {
   const browser = await chromium.launch({ executablePath, args: quiet });
   const rows = [];
+  const rawRuns = [];
   try {
     const page = await (await browser.newContext()).newPage();
     await page.goto(`http://localhost:${PORT}/`);
@@ -142,33 +187,26 @@ async function measureMethods() {
     await page.getByRole('spinbutton', { name: 'Longest answer (tokens)' }).fill('64');
     await page.getByRole('slider', { name: /Temperature/ }).fill('0');
     await page.getByRole('button', { name: 'Close', exact: true }).click();
-    // Warm-up answer, not measured: the first run pays for compiling the WASM kernels.
+    // Warm-up answer, not measured: the first run pays for compiling the WASM kernels, and (with
+    // the default pipeline) for loading the corrector, so that neither is counted in a row.
     await page.getByRole('textbox', { name: 'Message' }).fill('Hello');
     await page.getByRole('textbox', { name: 'Message' }).press('Enter');
-    await page.waitForSelector('article[data-role="assistant"][data-status="done"]', { timeout: 600_000 });
-    if (methodConfigs.some((c) => c.check === 'aligner' || c.correction === 'aligner')) {
-      // And one with the aligner, so that loading the corrector is not counted in its rows.
-      await page.getByRole('button', { name: '+ New conversation' }).click();
-      await page.getByRole('button', { name: /^Checks:/ }).click();
-      await page.getByRole('region', { name: 'Sentence checks for this conversation' }).getByRole('combobox', { name: 'Check' }).selectOption('aligner');
-      await page.getByRole('button', { name: 'Close sentence checks' }).click();
-      await page.getByRole('textbox', { name: 'Message' }).fill('Hello');
-      await page.getByRole('textbox', { name: 'Message' }).press('Enter');
-      await page.waitForSelector('article[data-role="assistant"]:is([data-status="done"],[data-status="error"])', { timeout: 600_000 });
-    }
+    await page.waitForSelector('article[data-role="assistant"]:is([data-status="done"],[data-status="error"])', { timeout: 600_000 });
     for (let run = 0; run < methodRuns; run++) {
+      // The engine's raw step loop in the same page (Models and settings → Measure decode speed).
+      await page.getByRole('button', { name: 'Models and settings' }).click();
+      await page.getByRole('button', { name: 'Measure decode speed' }).click();
+      const out = page.locator('output[aria-label="Speed test result"]');
+      await out.waitFor({ timeout: 600_000 });
+      const rawText = await out.innerText();
+      await page.getByRole('button', { name: 'Close', exact: true }).click();
+      const raw = Number(rawText.match(/Raw engine: ([\d.]+) tokens\/s/)?.[1]);
+      if (!Number.isFinite(raw)) throw new Error(`speed test: ${rawText}`);
+      rawRuns.push(raw);
+      process.stdout.write(`  raw engine run ${run + 1}: ${raw.toFixed(1)} tok/s\n`);
       for (const c of methodConfigs) {
         await page.getByRole('button', { name: '+ New conversation' }).click();
-        await page.getByRole('button', { name: /^Checks:/ }).click();
-        const panel = page.getByRole('region', { name: 'Sentence checks for this conversation' });
-        await panel.getByRole('combobox', { name: 'Check' }).selectOption(c.check);
-        if (c.check !== 'off') {
-          await panel.getByRole('combobox', { name: 'Correction' }).selectOption(c.correction);
-          await panel.getByRole('textbox', { name: 'Rules' }).fill(c.rules);
-          await panel.getByRole('textbox', { name: 'Rules' }).blur();
-          await panel.getByRole('spinbutton', { name: 'Rewinds per sentence' }).fill(String(c.rewinds ?? 2));
-        }
-        await panel.getByRole('button', { name: 'Close sentence checks' }).click();
+        await setPipeline(page, c);
         await page.getByRole('textbox', { name: 'Message' }).fill('Tell me a story.');
         await page.getByRole('textbox', { name: 'Message' }).press('Enter');
         await page.waitForSelector('article[data-role="assistant"]:is([data-status="done"],[data-status="error"])', { timeout: 600_000 });
@@ -177,6 +215,8 @@ async function measureMethods() {
         rows.push({
           name: c.name, run,
           answerTokens: s.generatedTokens,
+          // The answer's own decode speed (steps after the first token), comparable with the raw engine loop.
+          statsTokensPerSecond: s.tokensPerSecond,
           // Tokens of the answer stream (the generator's drafts) per second of wall time after the prefill.
           tokensPerSecond: (a ? a.draftTokens : s.generatedTokens) / ((s.totalMs - s.prefillMs) / 1000),
           firstSentenceMs: a ? a.firstCommitMs : s.firstSentenceMs,
@@ -210,7 +250,10 @@ async function measureMethods() {
     m.tokensPerSecondRatio = m.tokensPerSecond / off.tokensPerSecond;
     m.firstSentenceRatio = m.firstSentenceMs / off.firstSentenceMs;
   }
-  return { backend: 'wasm', prompt: 'Tell me a story.', maxTokens: 64, temperature: 0, runs: methodRuns, methods: byName, raw: rows };
+  // What the answer loop itself costs with checks off: its decode speed against the raw step loop.
+  const offStats = median(rows.filter((r) => r.name === 'off').map((r) => r.statsTokensPerSecond));
+  const engineLoop = { rawTokensPerSecond: median(rawRuns), rawSpread: spread(rawRuns), offTokensPerSecond: offStats, offCostShare: 1 - offStats / median(rawRuns) };
+  return { backend: 'wasm', prompt: 'Tell me a story.', maxTokens: 64, temperature: 0, runs: methodRuns, engineLoop, methods: byName, raw: rows };
 }
 
 const server = spawn(process.execPath, ['scripts/serve.mjs', '--port', String(PORT)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -237,10 +280,11 @@ try {
   const f = (x) => (Number.isFinite(x) ? Math.round(x).toString() : '-');
   console.log(`\nRedraft bench — ${out.date} — ${out.browser} — commit ${out.commit}`);
   console.log(`main page: ${(out.mainPage.rawBytes / 1024).toFixed(0)} KiB (${(out.mainPage.gzipBytes / 1024).toFixed(0)} KiB gzip); lazy assets ${(out.mainPage.lazyAssetBytes / 2 ** 20).toFixed(1)} MiB`);
-  console.log('backend | runs | model ready ms | load→first token ms | send→first token ms | decode tok/s');
-  console.log('--------|------|----------------|---------------------|---------------------|-------------');
+  console.log('backend | runs | model ready ms | load→first token ms | send→first token ms | decode tok/s | aligner judge ms/sentence');
+  console.log('--------|------|----------------|---------------------|---------------------|--------------|--------------------------');
   for (const b of out.backends) {
-    console.log(`${b.backend.padEnd(7)} | ${String(b.runs).padEnd(4)} | ${f(b.modelReadyMs.median).padEnd(14)} | ${f(b.loadToFirstTokenMs.median).padEnd(19)} | ${f(b.firstTokenAfterSendMs.median).padEnd(19)} | ${b.decodeTokensPerSecond.median.toFixed(1)}`);
+    const j = b.judgeMsPerSentence;
+    console.log(`${b.backend.padEnd(7)} | ${String(b.runs).padEnd(4)} | ${f(b.modelReadyMs.median).padEnd(14)} | ${f(b.loadToFirstTokenMs.median).padEnd(19)} | ${f(b.firstTokenAfterSendMs.median).padEnd(19)} | ${b.decodeTokensPerSecond.median.toFixed(1).padEnd(12)} | ${j ? `${f(j.median)} (${j.spread.map(f).join('–')}, n ${j.sentences})` : '-'}`);
   }
   console.log(`\nsentence loop on WASM (${out.sentenceLoop.prompt}, ${out.sentenceLoop.maxTokens} tokens, greedy; ratios to off in this run)`);
   console.log('method                   | tok/s | ×off | first sentence ms | ×off | sentences | corrected | engine steps | check ms/sentence');
@@ -248,6 +292,8 @@ try {
   for (const m of out.sentenceLoop.methods) {
     console.log(`${m.name.padEnd(24)} | ${m.tokensPerSecond.toFixed(1).padStart(5)} | ${m.tokensPerSecondRatio.toFixed(2)} | ${f(m.firstSentenceMs).padStart(17)} | ${m.firstSentenceRatio.toFixed(2)} | ${String(m.sentences).padStart(9)} | ${String(m.corrected).padStart(9)} | ${f(m.engineSteps).padStart(12)} | ${m.checkMsPerSentence === null ? '-' : f(m.checkMsPerSentence)}`);
   }
+  const el = out.sentenceLoop.engineLoop;
+  console.log(`\nraw engine step loop ${el.rawTokensPerSecond.toFixed(1)} tok/s; answer loop with checks off ${el.offTokensPerSecond.toFixed(1)} tok/s: the loop costs ${(100 * el.offCostShare).toFixed(1)}%`);
   console.log(`\nwrote ${file}`);
 } finally {
   server.kill();

@@ -123,6 +123,32 @@ const api = {
     await e?.unload();
   },
 
+  /**
+   * The engine's raw step loop, without the answer loop around it (no events, no text decoding,
+   * no yielding): prefill the request's prompt, then step until an end token or the length
+   * budget. Tokens per second count the steps after the first, as the answer stats do, so the
+   * two compare: the difference is what the answer loop costs.
+   */
+  async measureEngine(req: AnswerRequest): Promise<{ tokens: number; prefillMs: number; tokensPerSecond: number }> {
+    if (!engine?.info) throw serializeError(new ModelNotLoadedError('no model loaded'));
+    const current = engine;
+    const eos = new Set(current.info!.eosTokenIds);
+    current.setSeed(req.seed);
+    const t0 = performance.now();
+    await current.prefill(await current.encode(req.messages));
+    const prefillMs = performance.now() - t0;
+    let tokens = 0;
+    let firstAt = 0;
+    while (tokens < req.maxNewTokens) {
+      const step = await current.step(req.sampling);
+      if (eos.has(step.token)) break;
+      tokens++;
+      if (tokens === 1) firstAt = performance.now();
+    }
+    const decodeMs = performance.now() - firstAt;
+    return { tokens, prefillMs, tokensPerSecond: tokens > 1 ? (tokens - 1) / (decodeMs / 1000) : 0 };
+  },
+
   /** Runs one answer (plain, or through the sentence loop when `req.align` says so); events stream through `onEvent`. */
   async answer(req: AnswerRequest, onEvent: (e: AnswerEvent) => void): Promise<AnswerStats> {
     if (!engine?.info) throw serializeError(new ModelNotLoadedError('no model loaded'));

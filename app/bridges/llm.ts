@@ -13,6 +13,11 @@ export function runAnswer(req: AnswerRequest, onEvent: (e: AnswerEvent) => void)
   return llmBridge.call((api) => api.answer(req, Comlink.proxy(onEvent)));
 }
 
+/** The engine's raw step loop on the request's prompt (the speed test; see the worker). */
+export function measureEngine(req: AnswerRequest): Promise<{ tokens: number; prefillMs: number; tokensPerSecond: number }> {
+  return llmBridge.call((api) => api.measureEngine(req));
+}
+
 export function stopAnswer(): Promise<void> {
   return llmBridge.call((api) => api.stop());
 }

@@ -1,11 +1,41 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ModelSpec } from '../../workers/engine/types';
+import { toRedraftError } from '../../workers/errors';
+import { measureEngine } from '../bridges/llm';
+import { useChat } from '../stores';
 import { useModel } from '../stores/model';
 import { useSettings } from '../stores/settings';
 
 interface Props {
   onClose(): void;
   onLoad(spec: ModelSpec): void;
+}
+
+/** Measures the loaded engine's raw decode speed on this device (no answer loop, no checks). */
+function SpeedTest() {
+  const [result, setResult] = useState<{ text: string; error?: boolean } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const loaded = useModel((s) => s.loaded);
+  const streaming = useChat((s) => s.streamingId !== null);
+  const maxNewTokens = useSettings((s) => s.maxNewTokens);
+  const run = async () => {
+    setBusy(true);
+    setResult(null);
+    try {
+      const r = await measureEngine({ messages: [{ role: 'user', content: 'Tell me a story.' }], sampling: { temperature: 0, topK: 0, topP: 1 }, maxNewTokens: Math.min(maxNewTokens, 256), seed: 1 });
+      setResult({ text: `Raw engine: ${r.tokensPerSecond.toFixed(1)} tokens/s over ${r.tokens} tokens (prefill ${Math.round(r.prefillMs)} ms), greedy, without the answer loop or checks.` });
+    } catch (e) {
+      setResult({ text: toRedraftError(e).userMessage, error: true });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="setting speed-test">
+      <button onClick={() => void run()} disabled={busy || streaming || !loaded}>{busy ? 'Measuring…' : 'Measure decode speed'}</button>
+      {result && <output aria-label="Speed test result" className={result.error ? 'field-error' : 'hint'}>{result.text}</output>}
+    </div>
+  );
 }
 
 const formatMB = (mb: number) => (mb >= 1000 ? `${(mb / 1000).toFixed(1)} GB` : `${mb} MB`);
@@ -111,6 +141,9 @@ export function ModelManager({ onClose, onLoad }: Props) {
           <textarea aria-label="System prompt" value={settings.systemPrompt}
             onChange={(e) => void settings.update({ systemPrompt: e.target.value })} />
         </label>
+
+        <h3>This device</h3>
+        <SpeedTest />
       </section>
     </div>
   );
