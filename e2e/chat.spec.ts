@@ -36,12 +36,16 @@ test('Esc stops an answer midway; the partial answer is kept and the chat goes o
   await expect(answer.locator('.content')).not.toBeEmpty();
   await page.keyboard.press('Escape');
   await expect(answer).toHaveAttribute('data-status', 'stopped');
-  await expect(answer.locator('.badge')).toHaveText('Stopped');
+  await expect(answer.getByText('Stopped', { exact: true })).toBeVisible();
   const partial = await answer.locator('.content').innerText();
   expect(partial.length).toBeGreaterThan(0);
   // Stored as stopped, with the same text.
   const [conv] = await storedConversations(page);
   expect(conv.messages.at(-1)).toMatchObject({ role: 'assistant', status: 'stopped' });
+  // Stopped mid-sentence: the sentence being drafted stays, and the answer says it was not checked.
+  if (conv.messages.at(-1)!.stats?.alignment?.unchecked) {
+    await expect(answer.getByRole('note')).toContainText('was not checked');
+  }
   // The engine is still usable: the next turn answers.
   await setMaxTokens(page, 24);
   await send(page, 'Hello');

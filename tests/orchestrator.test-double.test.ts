@@ -148,9 +148,30 @@ describe('sentence loop (test double engine)', () => {
   it('stop during a correction ends the answer with what was committed, engine still usable', async () => {
     const { stats, engine } = await run(SCRIPT, { correction: 'rain-search' }, (e) => e.type === 'rewound');
     expect(stats.reason).toBe('stopped');
-    expect(stats.text).toBe('Hello there.');
+    expect(stats.text).toBe('Hello there.'); // the sentence under correction is dropped, not kept unchecked
+    expect(stats.alignment!.unchecked).toBeUndefined();
     await engine.prefill(await engine.encode(messages));
     expect((await engine.step({ temperature: 0, topK: 0, topP: 1 })).token).toBe('H'.charCodeAt(0));
+  });
+
+  it('stop while a sentence is being drafted keeps that partial sentence, marked as never checked', async () => {
+    let afterCommit = -1;
+    const { stats } = await run(SCRIPT, { correction: 'redact' }, (e) => {
+      if (e.type === 'sentence-committed') afterCommit = 0;
+      else if (e.type === 'token' && afterCommit >= 0) afterCommit++;
+      return afterCommit >= 4;
+    });
+    expect(stats.reason).toBe('stopped');
+    expect(stats.alignment!.trails.map((t) => t.final)).toEqual(['Hello there.']);
+    expect(stats.alignment!.unchecked).toMatch(/^ Th/);
+    expect(stats.text).toBe(`Hello there.${stats.alignment!.unchecked}`);
+  });
+
+  it('a stop that lands before any sentence ends keeps the draft too', async () => {
+    const early = await run(SCRIPT, {}, (e) => e.type === 'token' && e.text === 'l');
+    expect(early.stats.text).toBe(early.stats.alignment!.unchecked);
+    expect(early.stats.text.startsWith('He')).toBe(true);
+    expect(early.stats.alignment!.trails).toEqual([]);
   });
 
   it('after every commit the generator holds exactly a fresh prefill of the committed text (plus the draft ahead)', async () => {

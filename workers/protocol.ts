@@ -26,6 +26,9 @@ export interface AlignmentStats {
   draftTokens: number;
   firstCommitMs: number;
   trails: SentenceTrail[];
+  /** Stopped while a sentence was still being drafted: that partial sentence, kept as drafted and
+   * never checked (the text is the trails' finals followed by it). */
+  unchecked?: string;
 }
 
 export interface AnswerStats {

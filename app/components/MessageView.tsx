@@ -99,6 +99,11 @@ export const MessageView = memo(function MessageView({ message, streaming, canRe
       {alignment && trailFocus !== null && (
         <TrailView trails={alignment.trails} focus={trailFocus} onClose={() => setTrailFocus(null)} />
       )}
+      {alignment?.unchecked && (
+        <p className="badge warning unchecked" role="note">
+          Stopped before the last sentence was finished: it is shown as drafted and was not checked.
+        </p>
+      )}
       {message.stats?.alignmentUnavailable && (
         <p className="badge warning" role="note">
           {message.stats.alignmentUnavailable}

@@ -91,6 +91,7 @@ export async function alignedAnswer(
   let firstCommitMs = 0;
   let prefillMs = 0;
   let reason: AnswerStats['reason'] = 'length';
+  let unchecked = '';
   const segmenter = new SentenceSegmenter();
   const trails: SentenceTrail[] = [];
 
@@ -157,7 +158,14 @@ export async function alignedAnswer(
     return { text: units[0] ?? '', ended };
   };
 
+  let checking = false;
   const handleSentence = async (draft: string): Promise<boolean> => {
+    checking = true; // stays set if a stop ends the answer from inside
+    const corrected = await handleSentenceNow(draft);
+    checking = false;
+    return corrected;
+  };
+  const handleSentenceNow = async (draft: string): Promise<boolean> => {
     const index = trails.length;
     const sentenceT0 = performance.now();
     const startPosition = (await engine.encode(messages, committed)).length;
@@ -280,6 +288,14 @@ export async function alignedAnswer(
   } catch (e) {
     if (!(e instanceof GenerationAbortedError)) throw e;
     reason = 'stopped';
+    // Stopped between sentences: the sentence being drafted is what the user was reading, so it
+    // stays, marked as never checked. Stopped during a check or a correction: that sentence (and
+    // what was drafted after it) goes, since it may be the one the check was failing.
+    const tail = checking ? '' : segmenter.pending();
+    if (tail.trim()) {
+      committed += tail;
+      unchecked = tail;
+    }
   }
   const totalMs = performance.now() - t0;
   const answerTokenCount = Math.max(0, (await engine.encode(messages, committed)).length - promptIds.length);
@@ -303,6 +319,7 @@ export async function alignedAnswer(
       draftTokens,
       firstCommitMs,
       trails,
+      ...(unchecked ? { unchecked } : {}),
     },
   };
   emit({ type: 'done', stats });
