@@ -126,4 +126,17 @@ describe('Engine contract: OnnxEngine on pocket-lm', () => {
     expect(engine.position()).toBe(prompt.length + 2);
     expect(await decodeGreedy(engine, 2)).toEqual(first.slice(2));
   });
+
+  it('nextLogprobsCached reuses the shared prefix and gives the same numbers as a fresh prefill', async () => {
+    const texts = ['The cat sat.', 'The cat sat. Then it slept.', 'The cat sat. Then it ran.', 'A dog.'];
+    const candidates = [5, 50, 500];
+    await engine.prefill(prompt);
+    for (const text of texts) {
+      const ids = await engine.encode([{ role: 'user', content: text }]);
+      const cached = await engine.nextLogprobsCached(ids, candidates);
+      expect(engine.sequence()).toEqual(ids);
+      const fresh = await engine.nextLogprobs(ids, candidates);
+      cached.forEach((c, i) => expect(c).toBeCloseTo(fresh[i], 4));
+    }
+  });
 });

@@ -38,6 +38,8 @@ const REVISE = 'Revise:';
 /** An engine that can take an aligner token (OnnxEngine on a model exported with aligner inputs). */
 export interface AlignableEngine extends Engine {
   setAligner(token: { embedding: number[][]; gates: number[][] } | null): void;
+  /** nextLogprobs that keeps the cache of the prefix shared with the previous sequence. */
+  nextLogprobsCached(ids: number[], candidates: number[]): Promise<number[]>;
 }
 
 export class AlignerService {
@@ -84,7 +86,8 @@ export class AlignerService {
 
   private async scoreNow(ctx: AlignerContext, sentence: string): Promise<number> {
     const { ok, revise } = await this.replies();
-    const [a, b] = (await this.engine.nextLogprobs(await this.prompt(ctx, sentence), [ok, revise])).map(Math.exp);
+    // Consecutive sentences of an answer share all but the last sentence and the prompt's tail.
+    const [a, b] = (await this.engine.nextLogprobsCached(await this.prompt(ctx, sentence), [ok, revise])).map(Math.exp);
     return a + b > 0 ? calibrated(a / (a + b), this.midpoint) : 0.5;
   }
 

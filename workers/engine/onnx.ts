@@ -284,6 +284,35 @@ export class OnnxEngine extends EngineBase implements Engine {
     return candidates.map((c) => row[c] - lse);
   }
 
+  /**
+   * nextLogprobs through the sequence's cache: the keys and values of the longest prefix `ids`
+   * shares with the current sequence are kept and only the rest is run (the judge's prompts
+   * share the chat template, the question and the answer so far). Leaves the sequence at `ids`.
+   */
+  async nextLogprobsCached(ids: number[], candidates: number[]): Promise<number[]> {
+    const { info } = this.requireLoaded();
+    if (ids.length === 0) throw new ModelLoadError('nextLogprobs needs at least one token');
+    if (ids.length >= info.contextWindow) throw new ContextWindowExceededError(ids.length, info.contextWindow);
+    const limit = Math.min(this.ids.length, this.cacheLength, ids.length);
+    let common = 0;
+    while (common < limit && this.ids[common] === ids[common]) common++;
+    if (common < 2) {
+      await this.prefill(ids);
+    } else {
+      this.clearAbort();
+      await this.rewind(common);
+      this.ids.push(...ids.slice(common));
+      await this.forwardPending();
+    }
+    const row = this.logits!;
+    let max = -Infinity;
+    for (const v of row) if (v > max) max = v;
+    let sum = 0;
+    for (const v of row) sum += Math.exp(v - max);
+    const lse = max + Math.log(sum);
+    return candidates.map((c) => row[c] - lse);
+  }
+
   async rewind(position: number): Promise<void> {
     this.requireLoaded();
     if (position < 1 || position > this.ids.length) {
