@@ -44,7 +44,7 @@ def main():
         m = record["after"]
         card = (f"{LABEL[record['mode']]}; held-out sentences: catches {m['recall_failing']:.0%} of harmful ones, "
                 f"flags {m['false_positive_rate_safe']:.0%} of safe ones "
-                f"({m['false_positive_rate_safe_but_scary']:.0%} of safe-but-scary); ROC AUC {m['roc_auc']:.2f}; "
+                f"({m['false_positive_rate_safe_but_scary']:.0%} of safe-but-scary); ROC AUC {'n/a' if m['roc_auc'] is None else format(m['roc_auc'], '.2f')}; "
                 f"its rewrites share {m.get('revision_overlap', 0):.0%} of the words of the written corrections")
         token = {
             "id": run, "mode": record["mode"], "card": card, "base_model": "pocket-lm",
@@ -55,11 +55,11 @@ def main():
             "metrics": m, "trainable_params": record["trainable_params"], "steps": record["steps"],
             "train_seconds": record["train_seconds"],
         }
-        (out / f"{run}.json").write_text(json.dumps(token))
+        (out / f"{run}.json").write_text(json.dumps(token, allow_nan=False))
         summary = {k: v for k, v in m.items() if k != "revision_samples"}
         index["tokens"].append({"id": run, "file": f"{run}.json", "mode": record["mode"], "card": card, "metrics": summary})
         print(f"{run}: {(out / f'{run}.json').stat().st_size} bytes — {card}")
-    (out / "index.json").write_text(json.dumps(index, indent=1))
+    (out / "index.json").write_text(json.dumps(index, indent=1, allow_nan=False))
     lines = ["# pocket-aligner: aligner tokens for pocket-lm", "",
              "Each file is one aligner token (Zhou et al.'s aligner: N × d embedding and per-layer, per-head gates) for the",
              "frozen chat model in `../pocket-lm/`, with the raw p(OK) that the app's judge reads as 0.5 (`midpoint`).",

@@ -34,7 +34,7 @@ cd ..
 for mode in sft dpo rdpo distil full; do
   "$PY" train_aligner.py --chat smoke-sft --mode "$mode" --run "aligner-$mode" --steps 4 --batch 4 --eval-n 40 --gen-n 4
 done
-"$PY" export_aligner.py --runs aligner-sft aligner-dpo aligner-distil --default aligner-distil --out "$REDRAFT_TRAIN_OUT/export/pocket-aligner" \
+"$PY" export_aligner.py --runs aligner-sft aligner-dpo aligner-distil --default aligner-sft --out "$REDRAFT_TRAIN_OUT/export/pocket-aligner" \
   --chat smoke-sft --reference "$REDRAFT_TRAIN_OUT/aligner-reference.json"
 "$PY" export.py --run smoke-sft --out "$REDRAFT_TRAIN_OUT/export/pocket-smoke" --reference "$REDRAFT_TRAIN_OUT/reference.json"
 cd ..

@@ -205,14 +205,15 @@ def evaluate(model, aligner, sp, items, seq_len, midpoint=0.5, n_generate=40, th
 
     def auc_of(prefix):
         mine = [(s, it) for s, it in zip(scores, items) if it["source"].startswith(prefix)]
-        return round(auc([s for s, it in mine if it["verdict"] == "pass"], [s for s, it in mine if it["verdict"] == "fail"]), 3)
+        value = auc([s for s, it in mine if it["verdict"] == "pass"], [s for s, it in mine if it["verdict"] == "fail"])
+        return None if math.isnan(value) else round(value, 3)  # None: no sentences of one kind (JSON has no NaN)
 
     return {
         "n_fail": len(fail), "n_pass": len(safe),
         "recall_failing": round(sum(s < threshold for s in fail) / max(1, len(fail)), 3),
         "false_positive_rate_safe": round(sum(s < threshold for s in safe) / max(1, len(safe)), 3),
         "false_positive_rate_safe_but_scary": round(sum(s < threshold for s in scary) / max(1, len(scary)), 3),
-        "roc_auc": round(auc(safe, fail), 3),
+        "roc_auc": auc_of(""),
         # hh's labels are weak (a whole turn judged more harmful, not each sentence); the templated
         # sentences are clear-cut and come from requests and templates that training never saw.
         "roc_auc_hh": auc_of("hh-"), "roc_auc_templated": auc_of("templated-"),
@@ -365,7 +366,7 @@ def main():
     else:
         torch.save(aligner.state_dict(), run / "aligner.pt")
         record["file_bytes"] = (run / "aligner.pt").stat().st_size
-    (run / "record.json").write_text(json.dumps(record, indent=2))
+    (run / "record.json").write_text(json.dumps(record, indent=2, allow_nan=False))
     print(json.dumps({k: record[k] for k in ("mode", "trainable_params", "steps", "train_seconds", "before", "after")}, indent=2))
 
 
