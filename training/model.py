@@ -156,10 +156,11 @@ class Pocket(nn.Module):
     def num_params(self) -> int:
         return sum(p.numel() for p in self.parameters())
 
-    def forward(self, ids, past=None, position_ids=None, attention_mask=None, aligner=None):
+    def forward(self, ids, past=None, position_ids=None, attention_mask=None, aligner=None, last_only=False):
         """ids [b, t]; past: list of (k, v) per layer or None; attention_mask [b, past + t] with 0
         on padding (the browser passes it; training needs none); `aligner`: an Aligner, or None
-        for the plain model. Returns logits and the new cache.
+        for the plain model; `last_only`: logits of the last position only (the exported graph).
+        Returns logits and the new cache.
 
         Output embeddings are tied to the input embeddings (half the parameters of a model
         this small would otherwise be the output layer).
@@ -175,6 +176,8 @@ class Pocket(nn.Module):
             slot = aligner.slot(n) if aligner is not None else (None, None)
             x, k, v = layer(x, cos, sin, pk, pv, attention_mask, *slot)
             presents.append((k, v))
+        if last_only:
+            x = x[:, -1:]  # inference reads only the next token's logits: skip the output layer elsewhere
         logits = F.linear(self.norm(x), self.embed_tokens.weight)
         return logits, presents
 
