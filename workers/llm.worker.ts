@@ -127,9 +127,11 @@ const api = {
    * The engine's raw step loop, without the answer loop around it (no events, no text decoding,
    * no yielding): prefill the request's prompt, then step until an end token or the length
    * budget. Tokens per second count the steps after the first, as the answer stats do, so the
-   * two compare: the difference is what the answer loop costs.
+   * two compare: the difference is what the answer loop costs. Then the answer loop itself on
+   * the same request, checks off, with its events dropped in the worker: what the loop costs
+   * before anything reaches the page.
    */
-  async measureEngine(req: AnswerRequest): Promise<{ tokens: number; prefillMs: number; tokensPerSecond: number }> {
+  async measureEngine(req: AnswerRequest): Promise<{ tokens: number; prefillMs: number; tokensPerSecond: number; silentAnswerTokensPerSecond: number }> {
     if (!engine?.info) throw serializeError(new ModelNotLoadedError('no model loaded'));
     const current = engine;
     const eos = new Set(current.info!.eosTokenIds);
@@ -146,7 +148,8 @@ const api = {
       if (tokens === 1) firstAt = performance.now();
     }
     const decodeMs = performance.now() - firstAt;
-    return { tokens, prefillMs, tokensPerSecond: tokens > 1 ? (tokens - 1) / (decodeMs / 1000) : 0 };
+    const silent = await answerWith(current, { ...req, align: undefined }, () => {}, () => false);
+    return { tokens, prefillMs, tokensPerSecond: tokens > 1 ? (tokens - 1) / (decodeMs / 1000) : 0, silentAnswerTokensPerSecond: silent.tokensPerSecond };
   },
 
   /** Runs one answer (plain, or through the sentence loop when `req.align` says so); events stream through `onEvent`. */

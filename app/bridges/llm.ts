@@ -14,7 +14,7 @@ export function runAnswer(req: AnswerRequest, onEvent: (e: AnswerEvent) => void)
 }
 
 /** The engine's raw step loop on the request's prompt (the speed test; see the worker). */
-export function measureEngine(req: AnswerRequest): Promise<{ tokens: number; prefillMs: number; tokensPerSecond: number }> {
+export function measureEngine(req: AnswerRequest): Promise<{ tokens: number; prefillMs: number; tokensPerSecond: number; silentAnswerTokensPerSecond: number }> {
   return llmBridge.call((api) => api.measureEngine(req));
 }
 
