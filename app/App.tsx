@@ -93,9 +93,20 @@ export function App() {
   const busy = chat.streamingId !== null;
   const lastContent = conversation?.messages.at(-1)?.content;
 
+  // Follow the answer as it grows, unless the reader has scrolled up to read something else.
+  const list = useRef<HTMLElement>(null);
+  const following = useRef(true);
   useEffect(() => {
+    if (following.current) bottom.current?.scrollIntoView({ block: 'end' });
+  }, [lastContent]);
+  useEffect(() => {
+    following.current = true;
     bottom.current?.scrollIntoView({ block: 'end' });
-  }, [lastContent, conversation?.messages.length]);
+  }, [conversation?.messages.length, chat.activeId]);
+  const onScroll = () => {
+    const el = list.current;
+    if (el) following.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+  };
 
   // Esc stops the answer from anywhere on the page.
   useEffect(() => {
@@ -210,7 +221,7 @@ export function App() {
             }}
           />
         )}
-        <section className="messages" aria-label="Messages" aria-live="polite">
+        <section className="messages" aria-label="Messages" aria-live="polite" ref={list} onScroll={onScroll}>
           {!conversation?.messages.length && (
             <div className="empty">
               <h1>Ask anything. It stays here.</h1>
