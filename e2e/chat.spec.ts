@@ -190,3 +190,22 @@ test('markup in the model’s own answer executes nothing', async ({ page }) => 
   await page.waitForTimeout(500);
   expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
 });
+
+test('the list follows a streaming answer until the reader scrolls up, and then stays put', async ({ page }) => {
+  await page.setViewportSize({ width: 480, height: 360 });
+  await openApp(page);
+  await setMaxTokens(page, 1000, 0);
+  const list = page.getByRole('region', { name: 'Messages' });
+  const gap = () => list.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+  await send(page, 'Tell me a story.');
+  const answer = page.locator('article[data-role="assistant"]').last();
+  // Following: once the answer overflows the list, the list is scrolled to its end.
+  await expect.poll(() => list.evaluate((el) => el.scrollHeight > el.clientHeight + 100)).toBe(true);
+  await expect.poll(gap).toBeLessThan(48);
+  // The reader scrolls up; the answer keeps growing and the list does not pull them back.
+  await list.evaluate((el) => el.scrollTo({ top: 0 }));
+  const before = (await answer.locator('.content').innerText()).length;
+  await expect.poll(async () => (await answer.locator('.content').innerText()).length).toBeGreaterThan(before + 40);
+  expect(await list.evaluate((el) => el.scrollTop)).toBeLessThan(10);
+  await page.keyboard.press('Escape');
+});
