@@ -24,7 +24,7 @@ import {
   RedraftError,
 } from '../errors';
 import { EngineBase } from './base';
-import { applyLogitProcessors, sampleToken } from './sampling';
+import { applyLogitProcessors, candidateLogprobs, sampleToken } from './sampling';
 import type {
   ChatMessage,
   Engine,
@@ -276,12 +276,7 @@ export class OnnxEngine extends EngineBase implements Engine {
     const [, seq, vocab] = logits.dims;
     const row = (logits.data as Float32Array).subarray((seq - 1) * vocab, seq * vocab);
     for (const [key, t] of Object.entries(out)) if (key.startsWith('present')) t.dispose();
-    let max = -Infinity;
-    for (const v of row) if (v > max) max = v;
-    let sum = 0;
-    for (const v of row) sum += Math.exp(v - max);
-    const lse = max + Math.log(sum);
-    return candidates.map((c) => row[c] - lse);
+    return candidateLogprobs(row, candidates);
   }
 
   /**
@@ -304,13 +299,7 @@ export class OnnxEngine extends EngineBase implements Engine {
       this.ids.push(...ids.slice(common));
       await this.forwardPending();
     }
-    const row = this.logits!;
-    let max = -Infinity;
-    for (const v of row) if (v > max) max = v;
-    let sum = 0;
-    for (const v of row) sum += Math.exp(v - max);
-    const lse = max + Math.log(sum);
-    return candidates.map((c) => row[c] - lse);
+    return candidateLogprobs(this.logits!, candidates);
   }
 
   async rewind(position: number): Promise<void> {

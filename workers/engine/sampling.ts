@@ -25,6 +25,16 @@ function logSumExp(logits: Float32Array): number {
 }
 
 /** Indices of the k largest values, largest first (partial selection, O(n·k) for small k). */
+/** Log-probabilities of `candidates` under a row of raw logits (log-softmax, read at those ids). */
+export function candidateLogprobs(row: Float32Array, candidates: number[]): number[] {
+  let max = -Infinity;
+  for (const v of row) if (v > max) max = v;
+  let sum = 0;
+  for (const v of row) sum += Math.exp(v - max);
+  const lse = max + Math.log(sum);
+  return candidates.map((c) => row[c] - lse);
+}
+
 export function topKIndices(values: Float32Array, k: number): number[] {
   const out: number[] = [];
   for (let i = 0; i < values.length; i++) {

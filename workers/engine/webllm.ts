@@ -18,7 +18,7 @@ import {
   WebGPUUnavailableError,
 } from '../errors';
 import { EngineBase } from './base';
-import { applyLogitProcessors, sampleToken } from './sampling';
+import { applyLogitProcessors, candidateLogprobs, sampleToken } from './sampling';
 import type {
   ChatMessage,
   Engine,
@@ -245,12 +245,7 @@ export class WebLLMEngine extends EngineBase implements Engine {
     this.pending = [...kept];
     this.pendingIsPrefill = true;
     if (!row) throw new ModelLoadError('web-llm did not hand over the logits');
-    let max = -Infinity;
-    for (const v of row) if (v > max) max = v;
-    let sum = 0;
-    for (const v of row) sum += Math.exp(v - max);
-    const lse = max + Math.log(sum);
-    return candidates.map((c) => row[c] - lse);
+    return candidateLogprobs(row, candidates);
   }
 
   async rewind(position: number): Promise<void> {
