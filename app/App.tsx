@@ -22,6 +22,7 @@ function answerSettings(): AnswerSettings {
     sampling: { temperature: s.temperature, topK: 40, topP: 0.95 },
     maxNewTokens: s.maxNewTokens,
     systemPrompt: s.systemPrompt,
+    seed: s.seed,
   };
 }
 

@@ -37,4 +37,6 @@ export interface Settings {
   temperature: number;
   maxNewTokens: number;
   systemPrompt: string;
+  /** Sampling seed for every answer, so that runs repeat; null: a new one each answer. */
+  seed: number | null;
 }

@@ -187,6 +187,8 @@ async function measureMethods() {
     await page.getByRole('button', { name: 'Models and settings' }).click();
     await page.getByRole('spinbutton', { name: 'Longest answer (tokens)' }).fill('64');
     await page.getByRole('slider', { name: /Temperature/ }).fill('0');
+    // A fixed seed: corrections that sample candidates (RAIN search, Transfer Q*) draw the same ones every run.
+    await page.getByRole('spinbutton', { name: 'Seed' }).fill('1');
     await page.getByRole('button', { name: 'Close', exact: true }).click();
     // Warm-up answer, not measured: the first run pays for compiling the WASM kernels, and (with
     // the default pipeline) for loading the corrector, so that neither is counted in a row.

@@ -209,3 +209,23 @@ test('the list follows a streaming answer until the reader scrolls up, and then 
   expect(await list.evaluate((el) => el.scrollTop)).toBeLessThan(10);
   await page.keyboard.press('Escape');
 });
+
+test('a fixed seed repeats a sampled answer, and the setting survives a reload', async ({ page }) => {
+  await openApp(page);
+  await setMaxTokens(page, 24, 1.2);
+  await page.getByRole('button', { name: 'Models and settings' }).click();
+  await page.getByRole('spinbutton', { name: 'Seed' }).fill('7');
+  await page.getByRole('button', { name: 'Close', exact: true }).click();
+  const answerText = async () => {
+    await send(page, 'Tell me a story.');
+    const answer = await lastAnswer(page);
+    await expect(answer).toHaveAttribute('data-status', 'done');
+    return answer.locator('.content').innerText();
+  };
+  const first = await answerText();
+  await page.getByRole('button', { name: '+ New conversation' }).click();
+  expect(await answerText()).toBe(first);
+  await page.reload();
+  await page.getByRole('button', { name: 'Models and settings' }).click();
+  await expect(page.getByRole('spinbutton', { name: 'Seed' })).toHaveValue('7');
+});

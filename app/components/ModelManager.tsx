@@ -137,6 +137,11 @@ export function ModelManager({ onClose, onLoad }: Props) {
             onChange={(e) => void settings.update({ maxNewTokens: Math.max(1, Math.min(4096, Number(e.target.value) || 1)) })} />
         </label>
         <label className="setting">
+          Seed
+          <input type="number" aria-label="Seed" min={0} step={1} placeholder="new each answer" value={settings.seed ?? ''}
+            onChange={(e) => void settings.update({ seed: e.target.value === '' ? null : Math.max(0, Math.floor(Number(e.target.value)) || 0) })} />
+        </label>
+        <label className="setting">
           System prompt
           <textarea aria-label="System prompt" value={settings.systemPrompt}
             onChange={(e) => void settings.update({ systemPrompt: e.target.value })} />

@@ -23,6 +23,8 @@ export interface AnswerSettings {
   sampling: Omit<SamplingOptions, 'seed'>;
   maxNewTokens: number;
   systemPrompt: string;
+  /** Fixed sampling seed; null or absent: a new one each answer. */
+  seed?: number | null;
 }
 
 /** The sentence loop's settings of a conversation (the default pipeline unless chosen). */
@@ -141,7 +143,7 @@ export function createChatStore(service: AnswerService, persistence: Persistence
         messages: history,
         sampling: settings.sampling,
         maxNewTokens: settings.maxNewTokens,
-        seed: Math.floor(Math.random() * 2 ** 31),
+        seed: settings.seed ?? Math.floor(Math.random() * 2 ** 31),
         align: alignOf(conv, get().nextAlign),
       };
       try {

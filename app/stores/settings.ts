@@ -9,6 +9,7 @@ export const DEFAULT_SETTINGS: Settings = {
   temperature: 0.7,
   maxNewTokens: 256,
   systemPrompt: '',
+  seed: null,
 };
 
 interface SettingsState extends Settings {
@@ -26,7 +27,7 @@ export const useSettings = create<SettingsState>((set, get) => ({
   },
   async update(patch) {
     set(patch);
-    const { backend, model, temperature, maxNewTokens, systemPrompt } = get();
-    await saveSettings({ backend, model, temperature, maxNewTokens, systemPrompt });
+    const { backend, model, temperature, maxNewTokens, systemPrompt, seed } = get();
+    await saveSettings({ backend, model, temperature, maxNewTokens, systemPrompt, seed });
   },
 }));
