@@ -1,6 +1,6 @@
 // The chat store's state machine, driven by a test double of the answer service (no model).
 import { describe, expect, it } from 'vitest';
-import { createChatStore, type AnswerService, type AnswerSettings, type Persistence } from '../app/stores/chat';
+import { STREAM_RENDER_MS, createChatStore, type AnswerService, type AnswerSettings, type Persistence } from '../app/stores/chat';
 import type { Conversation } from '../app/types';
 import { ContextWindowExceededError, serializeError } from '../workers/errors';
 import type { AnswerEvent, AnswerRequest, AnswerStats } from '../workers/protocol';
@@ -132,7 +132,7 @@ describe('chat store (test double engine)', () => {
     const service: AnswerService = {
       async answer(req, onEvent) {
         expect(req.align).toMatchObject({ check: 'rules', correction: 'redact' });
-        const tick = () => new Promise((r) => setTimeout(r, 25));
+        const tick = () => new Promise((r) => setTimeout(r, STREAM_RENDER_MS + 10)); // the store renders tokens in batches
         onEvent({ type: 'started', promptTokens: 3, droppedMessages: 0, backend: 'wasm', model: 'fake' });
         onEvent({ type: 'token', text: 'Mail me at a@b.co.', token: 1, logprob: 0 });
         await tick();

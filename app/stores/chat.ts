@@ -57,7 +57,7 @@ export interface ChatState {
 }
 
 /** Streaming text is rendered at most once per this many milliseconds (see the token batching below). */
-const STREAM_RENDER_MS = 50;
+export const STREAM_RENDER_MS = 50;
 
 const newId = () => crypto.randomUUID();
 const titleOf = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 60) || 'New conversation';
