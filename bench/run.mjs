@@ -227,6 +227,8 @@ async function measureMethods() {
           firstSentenceMs: a ? a.firstCommitMs : s.firstSentenceMs,
           totalMs: s.totalMs,
           sentences: a?.sentences ?? null, corrected: a?.corrected ?? null, rewinds: a?.rewinds ?? null,
+          // Candidates written beside the drafts (corrections, resamples), over the whole answer.
+          candidates: a ? a.trails.reduce((t, x) => t + x.candidates.filter((k) => k.source !== 'draft').length, 0) : null,
           addedMs: a?.addedMs ?? 0, engineSteps: a?.engineSteps ?? s.generatedTokens,
           // Milliseconds the check took per sentence (the judge's latency, for the aligner).
           checkMsPerSentence: a ? a.trails.reduce((t, x) => t + x.timings.checkMs, 0) / Math.max(1, a.trails.length) : null,
@@ -247,6 +249,9 @@ async function measureMethods() {
       corrected: median(mine.map((r) => r.corrected ?? 0)),
       sentences: median(mine.map((r) => r.sentences ?? 0)),
       engineSteps: median(mine.map((r) => r.engineSteps)),
+      rewinds: median(mine.map((r) => r.rewinds ?? 0)),
+      candidates: median(mine.map((r) => r.candidates ?? 0)),
+      addedMsPerSentence: median(mine.map((r) => r.addedMs / Math.max(1, r.sentences ?? 0))),
       checkMsPerSentence: mine[0].checkMsPerSentence === null ? null : median(mine.map((r) => r.checkMsPerSentence)),
     };
   });
@@ -298,10 +303,10 @@ try {
     console.log(`${b.backend.padEnd(7)} | ${String(b.runs).padEnd(4)} | ${f(b.modelReadyMs.median).padEnd(14)} | ${f(b.loadToFirstTokenMs.median).padEnd(19)} | ${f(b.firstTokenAfterSendMs.median).padEnd(19)} | ${b.decodeTokensPerSecond.median.toFixed(1).padEnd(12)} | ${j ? `${f(j.median)} (${j.spread.map(f).join('–')}, n ${j.sentences})` : '-'}`);
   }
   console.log(`\nsentence loop on WASM (${out.sentenceLoop.prompt}, ${out.sentenceLoop.maxTokens} tokens, greedy; ratios to off in this run)`);
-  console.log('method                   | tok/s | ×off | first sentence ms | ×off | sentences | corrected | engine steps | check ms/sentence');
-  console.log('-------------------------|-------|------|-------------------|------|-----------|-----------|--------------|------------------');
+  console.log('method                   | tok/s | ×off | first sentence ms | ×off | sentences | corrected | rewinds | candidates | engine steps | added ms/sentence | check ms/sentence');
+  console.log('-------------------------|-------|------|-------------------|------|-----------|-----------|---------|------------|--------------|-------------------|------------------');
   for (const m of out.sentenceLoop.methods) {
-    console.log(`${m.name.padEnd(24)} | ${m.tokensPerSecond.toFixed(1).padStart(5)} | ${m.tokensPerSecondRatio.toFixed(2)} | ${f(m.firstSentenceMs).padStart(17)} | ${m.firstSentenceRatio.toFixed(2)} | ${String(m.sentences).padStart(9)} | ${String(m.corrected).padStart(9)} | ${f(m.engineSteps).padStart(12)} | ${m.checkMsPerSentence === null ? '-' : f(m.checkMsPerSentence)}`);
+    console.log(`${m.name.padEnd(24)} | ${m.tokensPerSecond.toFixed(1).padStart(5)} | ${m.tokensPerSecondRatio.toFixed(2)} | ${f(m.firstSentenceMs).padStart(17)} | ${m.firstSentenceRatio.toFixed(2)} | ${String(m.sentences).padStart(9)} | ${String(m.corrected).padStart(9)} | ${String(m.rewinds).padStart(7)} | ${String(m.candidates).padStart(10)} | ${f(m.engineSteps).padStart(12)} | ${f(m.addedMsPerSentence).padStart(17)} | ${m.checkMsPerSentence === null ? '-' : f(m.checkMsPerSentence)}`);
   }
   const el = out.sentenceLoop.engineLoop;
   console.log(`\nraw engine step loop ${el.rawTokensPerSecond.toFixed(1)} tok/s; answer loop, events dropped in the worker ${el.silentAnswerTokensPerSecond.toFixed(1)} tok/s; answer loop with checks off, streaming to the page ${el.offTokensPerSecond.toFixed(1)} tok/s: the loop costs ${(100 * el.offCostShare).toFixed(1)}%`);
