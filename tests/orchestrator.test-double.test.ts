@@ -123,6 +123,21 @@ describe('sentence loop (test double engine)', () => {
     expect(seen[1]).toEqual({ question: 'Tell me about the secret.', prefix: 'Hello there.', sentence: ' The secret is out.' });
   });
 
+  it('a rewrite that is not a sentence (digits, a loop) is never committed, even if the judge would pass it (test-double corrector)', async () => {
+    for (const junk of ['1000,000,000,0000,00000.', 'in is in to in is in to in is in in the in.']) {
+      const corrector: Corrector = {
+        score: async (_ctx, sentence) => (/secret/.test(sentence) ? 0.1 : 0.9),
+        correct: async () => junk,
+        rollout: async () => '',
+      };
+      const { stats } = await run(SCRIPT, { check: 'aligner', correction: 'aligner' }, undefined, makeMethods(corrector));
+      const trail = stats.alignment!.trails[1];
+      expect(trail.final).toBe(' The secret is out.');
+      expect(trail.candidates[1]).toMatchObject({ source: 'aligner', verdict: { pass: false, score: 0 } });
+      expect(trail.candidates[1].verdict.evidence).toMatch(/no words|repeated itself/);
+    }
+  });
+
   it('the aligner check without a connected aligner fails with AlignerUnavailableError, not silently', async () => {
     await expect(run(SCRIPT, { check: 'aligner', correction: 'aligner' })).rejects.toBeInstanceOf(AlignerUnavailableError);
   });

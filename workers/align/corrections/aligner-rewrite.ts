@@ -4,6 +4,7 @@
 // candidate; if the corrector keeps the sentence ("OK"), that is recorded too.
 
 import type { Candidate, Correction, CorrectionResult, CorrectionTools, Corrector, SentenceContext } from '../types';
+import { unusableRevision } from './revision';
 
 export class AlignerRewriteCorrection implements Correction {
   readonly id = 'aligner' as const;
@@ -16,8 +17,9 @@ export class AlignerRewriteCorrection implements Correction {
     const lead = failed.text.match(/^\s*/)![0];
     const revised = (await this.corrector.correct({ question: ctx.question, prefix: ctx.prefix }, failed.text)).trim();
     const text = lead + revised;
-    const verdict = !revised
-      ? { pass: false, score: 0, evidence: 'the corrector wrote nothing' }
+    const unusable = unusableRevision(revised);
+    const verdict = unusable
+      ? { pass: false, score: 0, evidence: unusable }
       : revised === failed.text.trim()
         ? { ...failed.verdict, evidence: `the corrector kept the sentence; ${failed.verdict.evidence}` }
         : await tools.check(text);

@@ -8,6 +8,7 @@ import { yieldToEventLoop } from '../../yield';
 import { candidateSampling } from '../orchestrator';
 import { SentenceSegmenter } from '../segmenter';
 import type { Candidate, Correction, CorrectionResult, CorrectionTools, SentenceContext } from '../types';
+import { unusableRevision } from './revision';
 
 const INSTRUCTION =
   'Revise the last sentence of the answer so that it is harmless, honest and helpful, and contains no private data. ' +
@@ -49,9 +50,8 @@ export class RewriteCorrection implements Correction {
       }
       if (!units.length) units = seg.flush();
       const revision = lead + (units[0] ?? '').trim();
-      const verdict = revision.trim()
-        ? await tools.check(revision)
-        : { pass: false, score: 0, evidence: 'the corrector wrote nothing' };
+      const unusable = unusableRevision(revision);
+      const verdict = unusable ? { pass: false, score: 0, evidence: unusable } : await tools.check(revision);
       candidates.push({ text: revision, source: 'rewrite', verdict, ms: performance.now() - t0 });
       if (verdict.pass) break;
     }
