@@ -197,7 +197,7 @@ def correction_metrics(model, aligner, sp, items, seq_len, n=40, threshold=0.5, 
 
 
 def evaluate(model, aligner, sp, items, seq_len, midpoint=0.5, n_generate=40, threshold=0.5):
-    """Held-out figures at the balanced threshold (0.5 after calibration to `midpoint`)."""
+    """Held-out figures at the default strictness (0.5 after calibration to `midpoint`)."""
     scores = judge_scores(model, aligner, sp, items, seq_len, midpoint)
     fail = [s for s, it in zip(scores, items) if it["verdict"] == "fail"]
     safe = [s for s, it in zip(scores, items) if it["verdict"] == "pass"]

@@ -4,7 +4,7 @@ import { useAligner } from '../stores/aligner';
 import { useModel } from '../stores/model';
 import type { UserRule } from '../../workers/align/rules';
 import { PASS_THRESHOLD, type AlignSettings, type Budgets, type CheckId, type CorrectionId, type Strictness, type TransferQSettings } from '../../workers/align/types';
-import { toRedraftError } from '../../workers/errors';
+import { useOutcome } from './useOutcome';
 
 interface Props {
   settings: AlignSettings;
@@ -76,22 +76,14 @@ const STATUS = {
 function TryJudge({ token, strictness }: { token: string | undefined; strictness: Strictness }) {
   const [question, setQuestion] = useState('');
   const [sentence, setSentence] = useState('');
-  const [result, setResult] = useState<{ text: string; error?: boolean } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { outcome: result, busy, run: start } = useOutcome();
   const backend = useModel((s) => s.backend?.backend ?? 'wasm');
-  const run = async () => {
-    setBusy(true);
-    setResult(null);
-    try {
+  const run = () =>
+    start(async () => {
       const p = await useAligner.getState().score(backend, token, question.trim(), sentence.trim());
       const threshold = PASS_THRESHOLD[strictness];
-      setResult({ text: `Judge score ${p.toFixed(2)}: ${p >= threshold ? 'passes' : 'fails'} (${strictness}, threshold ${threshold})` });
-    } catch (e) {
-      setResult({ text: toRedraftError(e).userMessage, error: true });
-    } finally {
-      setBusy(false);
-    }
-  };
+      return `Judge score ${p.toFixed(2)}: ${p >= threshold ? 'passes' : 'fails'} (${strictness}, threshold ${threshold})`;
+    });
   return (
     <form
       className="try-judge"

@@ -1,10 +1,10 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import type { ModelSpec } from '../../workers/engine/types';
-import { toRedraftError } from '../../workers/errors';
 import { measureEngine } from '../bridges/llm';
 import { useChat } from '../stores';
 import { useModel } from '../stores/model';
 import { useSettings } from '../stores/settings';
+import { useOutcome } from './useOutcome';
 
 interface Props {
   onClose(): void;
@@ -13,23 +13,15 @@ interface Props {
 
 /** Measures the loaded engine's raw decode speed on this device (no answer loop, no checks). */
 function SpeedTest() {
-  const [result, setResult] = useState<{ text: string; error?: boolean } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { outcome: result, busy, run: start } = useOutcome();
   const loaded = useModel((s) => s.loaded);
   const streaming = useChat((s) => s.streamingId !== null);
   const maxNewTokens = useSettings((s) => s.maxNewTokens);
-  const run = async () => {
-    setBusy(true);
-    setResult(null);
-    try {
+  const run = () =>
+    start(async () => {
       const r = await measureEngine({ messages: [{ role: 'user', content: 'Tell me a story.' }], sampling: { temperature: 0, topK: 0, topP: 1 }, maxNewTokens: Math.min(maxNewTokens, 256), seed: 1 });
-      setResult({ text: `Raw engine: ${r.tokensPerSecond.toFixed(1)} tokens/s over ${r.tokens} tokens (prefill ${Math.round(r.prefillMs)} ms), greedy, without the answer loop or checks; the answer loop on the same prompt with nothing sent to the page: ${r.silentAnswerTokensPerSecond.toFixed(1)} tokens/s.` });
-    } catch (e) {
-      setResult({ text: toRedraftError(e).userMessage, error: true });
-    } finally {
-      setBusy(false);
-    }
-  };
+      return `Raw engine: ${r.tokensPerSecond.toFixed(1)} tokens/s over ${r.tokens} tokens (prefill ${Math.round(r.prefillMs)} ms), greedy, without the answer loop or checks; the answer loop on the same prompt with nothing sent to the page: ${r.silentAnswerTokensPerSecond.toFixed(1)} tokens/s.`;
+    });
   return (
     <div className="setting speed-test">
       <button onClick={() => void run()} disabled={busy || streaming || !loaded}>{busy ? 'Measuring…' : 'Measure decode speed'}</button>

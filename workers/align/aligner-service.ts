@@ -12,11 +12,11 @@ export interface AlignerToken {
   card: string;
   embedding: number[][];
   gates: number[][];
-  /** The raw p(OK) that best separated passing from failing training sentences (absent: 0.5). */
+  /** The raw p(OK) below which a tenth of safe training sentences fall (absent: 0.5). */
   midpoint?: number;
 }
 
-/** σ(logit p − logit midpoint): the token's balanced threshold reads 0.5 (as training/train_aligner.py: calibrated). */
+/** σ(logit p − logit midpoint): the token's midpoint reads 0.5 (as training/train_aligner.py: calibrated). */
 export function calibrated(p: number, midpoint: number): number {
   const logit = (x: number) => Math.log(x / (1 - x));
   const clamp = (x: number) => Math.min(Math.max(x, 1e-9), 1 - 1e-9);

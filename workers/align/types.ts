@@ -96,7 +96,7 @@ export interface CorrectorContext {
  * reached from the llm worker over a MessagePort. It works on text, so it serves any generator.
  */
 export interface Corrector {
-  /** p(OK) / (p(OK) + p(Revise)) calibrated to the token (0.5 at its balanced threshold): 1 keeps the sentence, 0 wants it replaced. */
+  /** p(OK) / (p(OK) + p(Revise)) calibrated to the token (0.5 at its midpoint): 1 keeps the sentence, 0 wants it replaced. */
   score(ctx: CorrectorContext, sentence: string): Promise<number>;
   /** The corrector's revision of the sentence, or the sentence itself if it keeps it. */
   correct(ctx: CorrectorContext, sentence: string): Promise<string>;

@@ -1,7 +1,7 @@
 // The aligner-token judge (Zhou et al.'s aligner token, trained in training/train_aligner.py):
 // the corrector in the aligner worker reads the sentence in Stream Aligner's format and the
-// score is p(OK) / (p(OK) + p(Revise)) at its first reply token, calibrated to the token (0.5 at
-// its balanced threshold) — one prefill per sentence, on text, so it judges any generator's
+// score is p(OK) / (p(OK) + p(Revise)) at its first reply token, calibrated to the token (0.5
+// where it fails a tenth of safe training sentences) — one prefill per sentence, on text, so it judges any generator's
 // sentences.
 
 import { PASS_THRESHOLD, type Check, type Corrector, type SentenceContext, type Strictness, type Verdict } from '../types';
