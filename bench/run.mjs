@@ -2,7 +2,9 @@
 // Builds and serves the app, drives it in Debian's headless Chromium with the bundled model,
 // and measures, per backend: page load → model ready, page load → first token (prompt sent
 // as soon as the composer is enabled), time to first token after send, decode tokens/s (checks
-// off), and the aligner judge's milliseconds per sentence in the sentence loop.
+// off), the aligner judge's milliseconds per sentence in the sentence loop, and the peak memory
+// of the browser's renderer (page + workers) and GPU processes, with each worker's heap
+// (bench/memory.mjs).
 // Also the size of what the main page loads before any worker starts, and the cost of the
 // sentence loop: for `off`, each check alone (no rewinds allowed) and each correction (a rule on
 // "the" makes most sentences fail) and the default pipeline, answer tokens per second and time
@@ -14,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { browserMarker, browserPeakMemory, heapsByScope } from './memory.mjs';
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
@@ -106,9 +109,10 @@ async function judgeLatency(page, plan) {
 }
 
 async function measure(plan) {
-  const browser = await chromium.launch({ executablePath, args: [...quiet, ...plan.flags] });
+  const browser = await chromium.launch({ executablePath, args: [...quiet, ...plan.flags, browserMarker] });
   const results = [];
   let judge = null;
+  let heaps = null;
   try {
     for (let i = 0; i < plan.runs; i++) {
       const context = await browser.newContext();
@@ -151,6 +155,12 @@ async function measure(plan) {
       });
       process.stdout.write(`  ${plan.backend} run ${i + 1}/${plan.runs}: first token ${Math.round(results.at(-1).firstTokenAfterSendMs)} ms, ${stats.tokensPerSecond.toFixed(1)} tok/s\n`);
       if (i === plan.runs - 1 && hasTokens) judge = await judgeLatency(page, plan);
+      // Peak of the whole run: page, llm worker and (after the judge rows) the aligner worker.
+      Object.assign(results.at(-1), { memory: browserPeakMemory() });
+      if (i === plan.runs - 1 && !quick) {
+        process.stdout.write(`  ${plan.backend}: asking the browser for each worker's heap (up to a minute)…\n`);
+        heaps = await heapsByScope(page);
+      }
       await context.close();
     }
   } finally {
@@ -161,7 +171,12 @@ async function measure(plan) {
     backend: plan.backend, runs: results.length, maxTokens: plan.maxTokens, prompt: plan.prompt,
     modelReadyMs: pick('modelReadyMs'), loadToFirstTokenMs: pick('loadToFirstTokenMs'),
     firstTokenAfterSendMs: pick('firstTokenAfterSendMs'), decodeTokensPerSecond: pick('decodeTokensPerSecond'),
-    backendNote: results[0]?.backendNote, judgeMsPerSentence: judge, raw: results,
+    backendNote: results[0]?.backendNote, judgeMsPerSentence: judge,
+    // Peak resident MiB of the renderer (page + workers) and the GPU process, over this backend's runs.
+    peakMemoryMiB: results.at(-1)?.memory ?? null,
+    // JavaScript + WebAssembly heaps per scope at the end of the last run (MiB), where the browser exposes them.
+    heapMiBByScope: heaps,
+    raw: results,
   };
 }
 
@@ -175,8 +190,12 @@ async function latestStats(page) {
   }));
 }
 
-async function measureMethods() {
-  const browser = await chromium.launch({ executablePath, args: quiet });
+/**
+ * The sentence loop's cost per method in one warm page on one backend: each method in a new
+ * conversation, `runs` rounds, each round after the raw step loop (the speed test).
+ */
+async function measureMethods({ backend, flags, maxTokens, runs }) {
+  const browser = await chromium.launch({ executablePath, args: [...quiet, ...flags] });
   const rows = [];
   const rawRuns = [];
   const silentRuns = [];
@@ -185,7 +204,7 @@ async function measureMethods() {
     await page.goto(`http://localhost:${PORT}/`);
     await page.waitForFunction(() => document.querySelector('.backend-note')?.textContent?.includes(' — '), null, { timeout: 300_000 });
     await page.getByRole('button', { name: 'Models and settings' }).click();
-    await page.getByRole('spinbutton', { name: 'Longest answer (tokens)' }).fill('64');
+    await page.getByRole('spinbutton', { name: 'Longest answer (tokens)' }).fill(String(maxTokens));
     await page.getByRole('slider', { name: /Temperature/ }).fill('0');
     // A fixed seed: corrections that sample candidates (RAIN search, Transfer Q*) draw the same ones every run.
     await page.getByRole('spinbutton', { name: 'Seed' }).fill('1');
@@ -195,7 +214,9 @@ async function measureMethods() {
     await page.getByRole('textbox', { name: 'Message' }).fill('Hello');
     await page.getByRole('textbox', { name: 'Message' }).press('Enter');
     await page.waitForSelector('article[data-role="assistant"]:is([data-status="done"],[data-status="error"])', { timeout: 600_000 });
-    for (let run = 0; run < methodRuns; run++) {
+    const note = await page.locator('.backend-note').getAttribute('data-backend');
+    if (note !== backend) throw new Error(`asked for ${backend}, the app chose ${note}`);
+    for (let run = 0; run < runs; run++) {
       // The engine's raw step loop in the same page (Models and settings → Measure decode speed).
       await page.getByRole('button', { name: 'Models and settings' }).click();
       await page.getByRole('button', { name: 'Measure decode speed' }).click();
@@ -208,7 +229,7 @@ async function measureMethods() {
       if (!Number.isFinite(raw) || !Number.isFinite(silent)) throw new Error(`speed test: ${rawText}`);
       rawRuns.push(raw);
       silentRuns.push(silent);
-      process.stdout.write(`  raw engine run ${run + 1}: ${raw.toFixed(1)} tok/s; answer loop, events dropped: ${silent.toFixed(1)} tok/s\n`);
+      process.stdout.write(`  ${backend} raw engine run ${run + 1}: ${raw.toFixed(1)} tok/s; answer loop, events dropped: ${silent.toFixed(1)} tok/s\n`);
       for (const c of methodConfigs) {
         await page.getByRole('button', { name: '+ New conversation' }).click();
         await setPipeline(page, c);
@@ -234,7 +255,7 @@ async function measureMethods() {
           checkMsPerSentence: a ? a.trails.reduce((t, x) => t + x.timings.checkMs, 0) / Math.max(1, a.trails.length) : null,
         });
         const r = rows.at(-1);
-        process.stdout.write(`  ${c.name} run ${run + 1}: ${r.tokensPerSecond.toFixed(1)} tok/s, first sentence ${Math.round(r.firstSentenceMs)} ms\n`);
+        process.stdout.write(`  ${backend} ${c.name} run ${run + 1}: ${r.tokensPerSecond.toFixed(1)} tok/s, first sentence ${Math.round(r.firstSentenceMs)} ms\n`);
       }
     }
   } finally {
@@ -269,7 +290,7 @@ async function measureMethods() {
     silentAnswerTokensPerSecond: median(silentRuns), silentSpread: spread(silentRuns),
     offTokensPerSecond: offStats, offCostShare: 1 - offStats / median(rawRuns),
   };
-  return { backend: 'wasm', prompt: 'Tell me a story.', maxTokens: 64, temperature: 0, runs: methodRuns, engineLoop, methods: byName, raw: rows };
+  return { backend, prompt: 'Tell me a story.', maxTokens, temperature: 0, runs, engineLoop, methods: byName, raw: rows };
 }
 
 const server = spawn(process.execPath, ['scripts/serve.mjs', '--port', String(PORT)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -288,28 +309,39 @@ try {
     console.log(`Measuring ${plan.backend} (${plan.runs} run${plan.runs > 1 ? 's' : ''})…`);
     out.backends.push(await measure(plan));
   }
-  console.log(`Measuring the sentence loop (${methodRuns} run${methodRuns > 1 ? 's' : ''} per method)…`);
-  out.sentenceLoop = await measureMethods();
+  console.log(`Measuring the sentence loop on WASM (${methodRuns} run${methodRuns > 1 ? 's' : ''} per method)…`);
+  out.sentenceLoop = await measureMethods({ backend: 'wasm', flags: [], maxTokens: 64, runs: methodRuns });
+  // On WebGPU too, with short answers: here that is SwiftShader, about a token a second.
+  if (!quick) {
+    console.log('Measuring the sentence loop on WebGPU (1 run per method, 8-token answers)…');
+    out.sentenceLoopWebGPU = await measureMethods({ backend: 'webgpu', flags: ['--enable-unsafe-webgpu'], maxTokens: 8, runs: 1 });
+  }
   mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, `${out.date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(out, null, 2));
   const f = (x) => (Number.isFinite(x) ? Math.round(x).toString() : '-');
   console.log(`\nRedraft bench — ${out.date} — ${out.browser} — commit ${out.commit}`);
   console.log(`main page: ${(out.mainPage.rawBytes / 1024).toFixed(0)} KiB (${(out.mainPage.gzipBytes / 1024).toFixed(0)} KiB gzip); lazy assets ${(out.mainPage.lazyAssetBytes / 2 ** 20).toFixed(1)} MiB`);
-  console.log('backend | runs | model ready ms | load→first token ms | send→first token ms | decode tok/s | aligner judge ms/sentence');
-  console.log('--------|------|----------------|---------------------|---------------------|--------------|--------------------------');
+  console.log('backend | runs | model ready ms | load→first token ms | send→first token ms | decode tok/s | aligner judge ms/sentence | peak MiB renderer / GPU process');
+  console.log('--------|------|----------------|---------------------|---------------------|--------------|---------------------------|--------------------------------');
   for (const b of out.backends) {
     const j = b.judgeMsPerSentence;
-    console.log(`${b.backend.padEnd(7)} | ${String(b.runs).padEnd(4)} | ${f(b.modelReadyMs.median).padEnd(14)} | ${f(b.loadToFirstTokenMs.median).padEnd(19)} | ${f(b.firstTokenAfterSendMs.median).padEnd(19)} | ${b.decodeTokensPerSecond.median.toFixed(1).padEnd(12)} | ${j ? `${f(j.median)} (${j.spread.map(f).join('–')}, n ${j.sentences})` : '-'}`);
+    const m = b.peakMemoryMiB;
+    console.log(`${b.backend.padEnd(7)} | ${String(b.runs).padEnd(4)} | ${f(b.modelReadyMs.median).padEnd(14)} | ${f(b.loadToFirstTokenMs.median).padEnd(19)} | ${f(b.firstTokenAfterSendMs.median).padEnd(19)} | ${b.decodeTokensPerSecond.median.toFixed(1).padEnd(12)} | ${(j ? `${f(j.median)} (${j.spread.map(f).join('–')}, n ${j.sentences})` : '-').padEnd(25)} | ${m ? `${f(m.rendererPeakMiB)} / ${f(m.gpuPeakMiB)}` : '-'}`);
   }
-  console.log(`\nsentence loop on WASM (${out.sentenceLoop.prompt}, ${out.sentenceLoop.maxTokens} tokens, greedy; ratios to off in this run)`);
-  console.log('method                   | tok/s | ×off | first sentence ms | ×off | sentences | corrected | rewinds | candidates | engine steps | added ms/sentence | check ms/sentence');
-  console.log('-------------------------|-------|------|-------------------|------|-----------|-----------|---------|------------|--------------|-------------------|------------------');
-  for (const m of out.sentenceLoop.methods) {
-    console.log(`${m.name.padEnd(24)} | ${m.tokensPerSecond.toFixed(1).padStart(5)} | ${m.tokensPerSecondRatio.toFixed(2)} | ${f(m.firstSentenceMs).padStart(17)} | ${m.firstSentenceRatio.toFixed(2)} | ${String(m.sentences).padStart(9)} | ${String(m.corrected).padStart(9)} | ${String(m.rewinds).padStart(7)} | ${String(m.candidates).padStart(10)} | ${f(m.engineSteps).padStart(12)} | ${f(m.addedMsPerSentence).padStart(17)} | ${m.checkMsPerSentence === null ? '-' : f(m.checkMsPerSentence)}`);
+  for (const b of out.backends) {
+    if (b.heapMiBByScope) console.log(`${b.backend} heaps (JS + WASM, MiB) at the end: ${Object.entries(b.heapMiBByScope).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   }
-  const el = out.sentenceLoop.engineLoop;
-  console.log(`\nraw engine step loop ${el.rawTokensPerSecond.toFixed(1)} tok/s; answer loop, events dropped in the worker ${el.silentAnswerTokensPerSecond.toFixed(1)} tok/s; answer loop with checks off, streaming to the page ${el.offTokensPerSecond.toFixed(1)} tok/s: the loop costs ${(100 * el.offCostShare).toFixed(1)}%`);
+  for (const loop of [out.sentenceLoop, out.sentenceLoopWebGPU].filter(Boolean)) {
+    console.log(`\nsentence loop on ${loop.backend === 'wasm' ? 'WASM' : 'WebGPU'} (${loop.prompt}, ${loop.maxTokens} tokens, greedy; ratios to off in this run)`);
+    console.log('method                   | tok/s | ×off | first sentence ms | ×off | sentences | corrected | rewinds | candidates | engine steps | added ms/sentence | check ms/sentence');
+    console.log('-------------------------|-------|------|-------------------|------|-----------|-----------|---------|------------|--------------|-------------------|------------------');
+    for (const m of loop.methods) {
+      console.log(`${m.name.padEnd(24)} | ${m.tokensPerSecond.toFixed(1).padStart(5)} | ${m.tokensPerSecondRatio.toFixed(2)} | ${f(m.firstSentenceMs).padStart(17)} | ${m.firstSentenceRatio.toFixed(2)} | ${String(m.sentences).padStart(9)} | ${String(m.corrected).padStart(9)} | ${String(m.rewinds).padStart(7)} | ${String(m.candidates).padStart(10)} | ${f(m.engineSteps).padStart(12)} | ${f(m.addedMsPerSentence).padStart(17)} | ${m.checkMsPerSentence === null ? '-' : f(m.checkMsPerSentence)}`);
+    }
+    const el = loop.engineLoop;
+    console.log(`raw engine step loop ${el.rawTokensPerSecond.toFixed(1)} tok/s; answer loop, events dropped in the worker ${el.silentAnswerTokensPerSecond.toFixed(1)} tok/s; answer loop with checks off, streaming to the page ${el.offTokensPerSecond.toFixed(1)} tok/s: the loop costs ${(100 * el.offCostShare).toFixed(1)}%`);
+  }
   console.log(`\nwrote ${file}`);
 } finally {
   server.kill();
