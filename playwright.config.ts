@@ -18,6 +18,8 @@ export default defineConfig({
     baseURL: `http://localhost:${PORT}`,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
+    // The service worker precaches ~50 MB per fresh context; only the offline test needs it.
+    serviceWorkers: 'block',
   },
   webServer: {
     command: `node scripts/serve.mjs --port ${PORT}`,

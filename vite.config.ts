@@ -1,12 +1,58 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
-import { SECURITY_HEADERS } from './scripts/security-headers.mjs';
+import { VitePWA } from 'vite-plugin-pwa';
+import { DEV_SECURITY_HEADERS, META_CONTENT_SECURITY_POLICY } from './scripts/security-headers.mjs';
+
+/** The page's Content-Security-Policy as a <meta> tag too, for static hosts that send no headers. */
+const cspMeta: Plugin = {
+  name: 'redraft-csp-meta',
+  apply: 'build',
+  transformIndexHtml: () => [
+    { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' },
+  ],
+};
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [
+    react(),
+    cspMeta,
+    // The service worker (app/sw.ts) with the list of files to precache injected at build time:
+    // the app, ONNX Runtime's wasm, web-llm's chunk and the bundled models, so a reload with no
+    // network works. The page registers it itself (app/stores/offline.ts) and asks before updating.
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'app',
+      filename: 'sw.ts',
+      registerType: 'prompt',
+      includeManifestIcons: false,
+      injectRegister: false,
+      manifest: {
+        name: 'Redraft',
+        short_name: 'Redraft',
+        description: 'A private assistant that runs a language model on your own machine.',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        background_color: '#f6f3ee',
+        theme_color: '#2f5d50',
+        icons: [
+          { src: '/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any maskable' },
+          { src: '/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any maskable' },
+          { src: '/favicon.svg', sizes: 'any', type: 'image/svg+xml' },
+        ],
+      },
+      injectManifest: {
+        globPatterns: ['**/*.{html,js,css,svg,png,wasm,json,onnx,model,webmanifest}'],
+        // The bundled model (20 MB) and ONNX Runtime's wasm (26 MB) are the point of the offline copy.
+        maximumFileSizeToCacheInBytes: 64 * 2 ** 20,
+      },
+    }),
+  ],
   worker: { format: 'es' },
-  server: { headers: SECURITY_HEADERS },
-  preview: { headers: SECURITY_HEADERS },
+  // The production server (`npm start`, scripts/serve.mjs) gives the llm worker alone the model
+  // hosts; these servers use that wider policy for every file.
+  server: { headers: DEV_SECURITY_HEADERS },
+  preview: { headers: DEV_SECURITY_HEADERS },
   build: {
     target: 'es2022',
     // The ONNX Runtime and web-llm chunks are large by nature; they load lazily inside workers.

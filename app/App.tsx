@@ -7,13 +7,16 @@ import { Composer } from './components/Composer';
 import { ErrorBanner } from './components/ErrorBanner';
 import { MessageView } from './components/MessageView';
 import { ModelManager } from './components/ModelManager';
+import { NetworkPanel } from './components/NetworkPanel';
 import { Sidebar } from './components/Sidebar';
 import { AlignmentPanel } from './components/AlignmentPanel';
 import { useChat } from './stores';
 import { alignOf, type AnswerSettings } from './stores/chat';
-import { exportTrail, parseTrail, trailFileName } from './trail-io';
+import { downloadJson, exportTrail, parseExport, trailFileName } from './trail-io';
+import type { ImportSummary } from './stores/chat';
 import type { Conversation } from './types';
 import { useModel } from './stores/model';
+import { useOffline } from './stores/offline';
 import { useSettings } from './stores/settings';
 
 function answerSettings(): AnswerSettings {
@@ -26,14 +29,14 @@ function answerSettings(): AnswerSettings {
   };
 }
 
-function download(c: Conversation) {
-  const blob = new Blob([JSON.stringify(exportTrail(c), null, 2)], { type: 'application/json' });
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = trailFileName(c);
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+const download = (c: Conversation) => downloadJson(exportTrail(c), trailFileName(c));
+
+function describeImport(s: ImportSummary): string {
+  const n = (k: number, one: string) => `${k} ${one}${k === 1 ? '' : 's'}`;
+  const parts = [`Imported ${n(s.added + s.copied, 'conversation')}`];
+  if (s.unchanged) parts.push(`${s.unchanged} already here, unchanged`);
+  if (s.copied) parts.push(`${s.copied} added as a copy because a different conversation with the same id is here (nothing was replaced)`);
+  return `${parts.join('; ')}.`;
 }
 
 const CHECK_LABEL = { off: 'off', rules: 'rules', rain: 'RAIN', aligner: 'aligner' } as const;
@@ -54,10 +57,13 @@ async function loadModel(spec: ModelSpec) {
 export function App() {
   const chat = useChat();
   const model = useModel();
+  const offline = useOffline();
   const settings = useSettings();
   const [showModels, setShowModels] = useState(false);
   const [showAlign, setShowAlign] = useState(false);
+  const [showNetwork, setShowNetwork] = useState(false);
   const [importError, setImportError] = useState<string | null>(null);
+  const [importNote, setImportNote] = useState<string | null>(null);
   const importInput = useRef<HTMLInputElement>(null);
   const bottom = useRef<HTMLDivElement>(null);
 
@@ -70,7 +76,18 @@ export function App() {
       await useModel.getState().detectBackend(backend);
       if (!cancelled) await useModel.getState().load(spec, backend);
     })();
-    const off = llmBridge.onCrash((err) => useModel.getState().markUnloaded(err));
+    // The llm worker died (crash, out of memory): the bridge starts a fresh one on the next call,
+    // so load the model into it again at once. The answer it was writing keeps its text and is
+    // marked as failed by the chat store. A worker that dies again within a minute is left down,
+    // with the error and its Retry button, rather than reloaded in a loop.
+    let lastCrash = 0;
+    const off = llmBridge.onCrash((err) => {
+      useModel.getState().markUnloaded(err);
+      const now = Date.now();
+      const again = now - lastCrash < 60_000;
+      lastCrash = now;
+      if (!again) void useModel.getState().load(useSettings.getState().model, useSettings.getState().backend);
+    });
     return () => {
       cancelled = true;
       off();
@@ -176,19 +193,22 @@ export function App() {
             type="file"
             accept="application/json,.json"
             hidden
-            aria-label="Import a conversation"
+            aria-label="Import conversations"
             onChange={async (e) => {
               const file = e.target.files?.[0];
               e.target.value = '';
               if (!file) return;
               try {
-                await chat.importConversation(await parseTrail(await file.text()));
+                const summary = await chat.importConversations(await parseExport(await file.text()));
                 setImportError(null);
+                setImportNote(describeImport(summary));
               } catch (err) {
-                setImportError((err as Error).message);
+                setImportNote(null);
+                setImportError(`Nothing was imported. ${(err as Error).message}`);
               }
             }}
           />
+          <button className="ghost" onClick={() => setShowNetwork(true)} title="Every request this page and its workers made">Network</button>
           <span className="backend-note" data-backend={model.loaded?.backend ?? ''} title={model.loaded?.backendReason ?? model.backend?.reason}>
             {model.loaded
               ? `${model.loaded.backend === 'webgpu' ? 'WebGPU' : 'WASM'} — ${model.loaded.backendReason}`
@@ -197,6 +217,19 @@ export function App() {
         </header>
         {showAlign && (
           <AlignmentPanel key={conversation?.id ?? 'new'} settings={align} onChange={(patch) => void chat.setAlign(patch)} onClose={() => setShowAlign(false)} />
+        )}
+        {offline.needRefresh && (
+          <div className="update-banner" role="status">
+            <span>A new version of Redraft is ready. Reloading switches to it; your conversations stay.</span>
+            <button onClick={() => void offline.applyUpdate()} disabled={busy}>Reload now</button>
+            <button className="ghost" onClick={offline.dismissUpdate}>Later</button>
+          </div>
+        )}
+        {importNote && (
+          <div className="update-banner" role="status">
+            <span>{importNote}</span>
+            <button className="ghost" onClick={() => setImportNote(null)}>Dismiss</button>
+          </div>
         )}
         {importError && (
           <div className="error-banner" role="alert">
@@ -252,6 +285,7 @@ export function App() {
           onStop={() => void chat.stop()}
         />
       </main>
+      {showNetwork && <NetworkPanel onClose={() => setShowNetwork(false)} />}
       {showModels && <ModelManager onClose={() => setShowModels(false)} onLoad={(spec) => void loadModel(spec)} />}
     </div>
   );

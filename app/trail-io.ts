@@ -1,6 +1,8 @@
-// A conversation and its review trail as a JSON file: export writes the format described by
-// docs/trail.schema.json; import accepts only a file that validates against it. The validator
-// (@cfworker/json-schema: no eval, so it works under the app's CSP) loads only on import.
+// Conversations and their review trails as JSON files: *Export trail* writes one conversation
+// (`redraft-trail`), *Export all conversations* every one (`redraft-archive`), both described by
+// docs/trail.schema.json; import accepts only a file that validates against it, and the chat
+// store merges what it reads (app/stores/chat.ts). The validator (@cfworker/json-schema: no
+// eval, so it works under the app's CSP) loads only on import.
 
 import schema from '../docs/trail.schema.json';
 import type { Conversation } from './types';
@@ -10,6 +12,24 @@ export interface TrailFile {
   version: 1;
   exportedAt: string;
   conversation: Conversation;
+}
+
+export interface ArchiveFile {
+  format: 'redraft-archive';
+  version: 1;
+  exportedAt: string;
+  conversations: Conversation[];
+}
+
+/** Files larger than this are refused before they are read (a browser tab would struggle). */
+export const MAX_IMPORT_BYTES = 200 * 2 ** 20;
+
+export function exportArchive(conversations: Conversation[], now = new Date()): ArchiveFile {
+  return JSON.parse(JSON.stringify({ format: 'redraft-archive', version: 1, exportedAt: now.toISOString(), conversations }));
+}
+
+export function archiveFileName(now = new Date()): string {
+  return `redraft-conversations-${now.toISOString().slice(0, 10)}.json`;
 }
 
 export function exportTrail(conversation: Conversation, now = new Date()): TrailFile {
@@ -26,8 +46,19 @@ export class TrailImportError extends Error {
   override name = 'TrailImportError';
 }
 
-/** Parses and validates an exported file; throws TrailImportError saying what is wrong. */
+/** Parses and validates an exported file of one conversation; throws TrailImportError saying what is wrong. */
 export async function parseTrail(text: string): Promise<Conversation> {
+  const conversations = await parseExport(text);
+  if (conversations.length !== 1) throw new TrailImportError('This file holds several conversations, not one trail.');
+  return conversations[0];
+}
+
+/**
+ * Parses and validates an exported file (one conversation or all); throws TrailImportError saying
+ * what is wrong. Nothing is changed until a file passes.
+ */
+export async function parseExport(text: string): Promise<Conversation[]> {
+  if (text.length > MAX_IMPORT_BYTES) throw new TrailImportError(`This file is too large to import (over ${MAX_IMPORT_BYTES / 2 ** 20} MB).`);
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -39,7 +70,27 @@ export async function parseTrail(text: string): Promise<Conversation> {
   if (!result.valid) {
     // Errors come outermost first; the last one names the field that is wrong.
     const leaf = result.errors[result.errors.length - 1];
-    throw new TrailImportError(`This is not a Redraft trail file: ${leaf.instanceLocation} — ${leaf.error}`);
+    throw new TrailImportError(`This is not a Redraft export: ${leaf.instanceLocation} — ${leaf.error}`);
   }
-  return (data as TrailFile).conversation;
+  const file = data as TrailFile | ArchiveFile;
+  const conversations = file.format === 'redraft-archive' ? file.conversations : [file.conversation];
+  const ids = new Set<string>();
+  for (const c of conversations) {
+    if (ids.has(c.id)) throw new TrailImportError(`This file holds conversation ${c.id} twice.`);
+    ids.add(c.id);
+    // A message that was streaming when it was exported ends as interrupted, as after a reload.
+    c.messages = c.messages.map((m) => (m.status === 'streaming' ? { ...m, status: 'interrupted' as const } : m));
+  }
+  return conversations;
+}
+
+/** Saves `data` as a JSON file through the browser's download (nothing leaves the machine). */
+export function downloadJson(data: unknown, name: string) {
+  const blob = new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' });
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }

@@ -115,7 +115,8 @@ async function measure(plan) {
   let heaps = null;
   try {
     for (let i = 0; i < plan.runs; i++) {
-      const context = await browser.newContext();
+      // No service worker: its offline copy (~55 MB) would download beside the measurement.
+      const context = await browser.newContext({ serviceWorkers: 'block' });
       const page = await context.newPage();
       await page.goto(`http://localhost:${PORT}/`);
       const box = page.getByRole('textbox', { name: 'Message' });
@@ -200,7 +201,7 @@ async function measureMethods({ backend, flags, maxTokens, runs }) {
   const rawRuns = [];
   const silentRuns = [];
   try {
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await browser.newContext({ serviceWorkers: 'block' })).newPage();
     await page.goto(`http://localhost:${PORT}/`);
     await page.waitForFunction(() => document.querySelector('.backend-note')?.textContent?.includes(' — '), null, { timeout: 300_000 });
     await page.getByRole('button', { name: 'Models and settings' }).click();

@@ -1,8 +1,11 @@
-// The headers every response of the app carries, shared by `npm start` and `vite dev`.
+// The headers every response of the app carries, shared by `npm start`, `vite dev` and `vite preview`.
 //
 // COOP/COEP make the page cross-origin isolated, which WASM threads (SharedArrayBuffer) need.
-// The CSP allows the app's own origin and, for `connect-src` only, the hosts a user can
-// download models from (web-llm's catalogue and the Hugging Face Hub). Nothing else loads.
+// The Content-Security-Policy allows the app's own origin only. Model downloads from other hosts
+// (web-llm's catalogue and the Hugging Face Hub) happen in the llm worker alone, when the user
+// picks such a model: only the llm worker's script is served with a policy that adds those hosts
+// to `connect-src` (a dedicated worker's policy comes from its own script's response), so the
+// page, the aligner worker and everything they load cannot reach any other host at all.
 
 /** Hosts models are downloaded from when the user picks a non-bundled model. */
 export const MODEL_HOSTS = [
@@ -12,28 +15,55 @@ export const MODEL_HOSTS = [
   'https://raw.githubusercontent.com',
 ];
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  // 'wasm-unsafe-eval' lets onnxruntime-web and web-llm compile WebAssembly; no JS eval.
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "worker-src 'self' blob:",
-  `connect-src 'self' blob: data: ${MODEL_HOSTS.join(' ')}`,
-  "img-src 'self' data: blob:",
-  // React sets inline style attributes (progress bars); no inline <style> from model text survives the sanitiser.
-  "style-src 'self' 'unsafe-inline'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'self'",
-].join('; ');
+function policy({ modelHosts, meta }) {
+  return [
+    "default-src 'self'",
+    // 'wasm-unsafe-eval' lets onnxruntime-web and web-llm compile WebAssembly; no JS eval.
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "worker-src 'self' blob:",
+    `connect-src 'self' blob: data:${modelHosts ? ` ${MODEL_HOSTS.join(' ')}` : ''}`,
+    "img-src 'self' data: blob:",
+    // React sets inline style attributes (progress bars); no inline <style> from model text survives the sanitiser.
+    "style-src 'self' 'unsafe-inline'",
+    "font-src 'self'",
+    "manifest-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    // Not allowed in a <meta> policy; a static host should send it as a header.
+    ...(meta ? [] : ["frame-ancestors 'self'"]),
+  ].join('; ');
+}
 
-export const SECURITY_HEADERS = {
+/** The page's policy (and every file's but the llm worker's): this origin only. */
+export const CONTENT_SECURITY_POLICY = policy({ modelHosts: false, meta: false });
+/** The llm worker's policy: the same plus the model hosts, for downloads the user starts. */
+export const LLM_WORKER_CONTENT_SECURITY_POLICY = policy({ modelHosts: true, meta: false });
+/** The page's policy as a <meta> tag in index.html, for static hosts that send no headers. */
+export const META_CONTENT_SECURITY_POLICY = policy({ modelHosts: false, meta: true });
+
+/** The built llm worker's script (its ORT threads start from the same file). */
+export const isLlmWorkerScript = (pathname) => /^\/assets\/llm\.worker-[\w-]+\.js$/.test(pathname);
+
+const COMMON = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'same-origin',
-  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
   'Referrer-Policy': 'no-referrer',
   'X-Content-Type-Options': 'nosniff',
   'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=()',
 };
+
+/** Headers for one path of the production build. */
+export function securityHeaders(pathname) {
+  return {
+    ...COMMON,
+    'Content-Security-Policy': isLlmWorkerScript(pathname) ? LLM_WORKER_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY,
+  };
+}
+
+/**
+ * For `vite dev`, which serves workers from source paths under one set of headers: the llm
+ * worker's (wider) policy everywhere. The production server (`npm start`) splits them.
+ */
+export const DEV_SECURITY_HEADERS = { ...COMMON, 'Content-Security-Policy': LLM_WORKER_CONTENT_SECURITY_POLICY };

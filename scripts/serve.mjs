@@ -3,7 +3,7 @@
 import http from 'node:http';
 import { existsSync } from 'node:fs';
 import sirv from 'sirv';
-import { SECURITY_HEADERS } from './security-headers.mjs';
+import { securityHeaders } from './security-headers.mjs';
 
 const portArg = process.argv.indexOf('--port');
 const port = Number(portArg > 0 ? process.argv[portArg + 1] : process.env.PORT ?? 4173);
@@ -17,7 +17,7 @@ const files = sirv('dist', {
   gzip: false,
   single: false,
   setHeaders(res, pathname) {
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    for (const [k, v] of Object.entries(securityHeaders(pathname))) res.setHeader(k, v);
     // Hashed assets never change; models and the page are revalidated.
     if (pathname.startsWith('/assets/')) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
     else res.setHeader('Cache-Control', 'no-cache');
@@ -26,7 +26,7 @@ const files = sirv('dist', {
 
 const server = http.createServer((req, res) => {
   files(req, res, () => {
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    for (const [k, v] of Object.entries(securityHeaders(req.url ?? '/'))) res.setHeader(k, v);
     res.statusCode = 404;
     res.setHeader('Content-Type', 'text/plain; charset=utf-8');
     res.end('Not found');

@@ -13,6 +13,7 @@ function memoryPersistence(initial: Conversation[] = []): Persistence & { saved:
     saved,
     list: async () => [...saved.values()],
     save: async (c) => void saved.set(c.id, structuredClone(c)),
+    saveAll: async (cs) => cs.forEach((c) => saved.set(c.id, structuredClone(c))),
     remove: async (id) => void saved.delete(id),
   };
 }
@@ -161,5 +162,33 @@ describe('chat store (test double engine)', () => {
     expect(conv.align?.check).toBe('rules');
     expect(conv.messages[1]).toMatchObject({ content: 'Mail me at [e-mail address removed]. Bye.', status: 'done', activity: undefined });
   });
-});
 
+  it('import merges: new conversations are added, identical ones skipped, a different one with a taken id becomes a copy', async () => {
+    const mk = (id: string, content: string, updatedAt = 1): Conversation => ({
+      id, title: id, createdAt: 1, updatedAt, messages: [{ id: `${id}-m`, role: 'user', content, createdAt: 1 }],
+    });
+    const db = memoryPersistence([mk('a', 'hello'), mk('b', 'mine')]);
+    const store = createChatStore(fakeService([]), db);
+    await store.getState().hydrate();
+    const summary = await store.getState().importConversations([mk('a', 'hello'), mk('b', 'theirs', 2), mk('c', 'new')]);
+    expect(summary).toEqual({ added: 1, unchanged: 1, copied: 1 });
+    const all = store.getState().conversations;
+    expect(all).toHaveLength(4);
+    // Nothing on the device was replaced.
+    expect(all.find((c) => c.id === 'b')?.messages[0].content).toBe('mine');
+    const copy = all.find((c) => c.title === 'b (imported copy)');
+    expect(copy?.messages[0].content).toBe('theirs');
+    expect(copy?.id).not.toBe('b');
+    expect([...db.saved.keys()].sort()).toEqual(['a', 'b', 'c', copy!.id].sort());
+  });
+
+  it('an import that cannot be stored changes nothing on screen', async () => {
+    const db = memoryPersistence();
+    db.saveAll = async () => {
+      throw new DOMException('full', 'QuotaExceededError');
+    };
+    const store = createChatStore(fakeService([]), db);
+    await expect(store.getState().importConversations([{ id: 'x', title: 'x', createdAt: 1, updatedAt: 1, messages: [] }])).rejects.toThrow();
+    expect(store.getState().conversations).toEqual([]);
+  });
+});

@@ -138,8 +138,34 @@ describe('sentence loop (test double engine)', () => {
     }
   });
 
-  it('the aligner check without a connected aligner fails with AlignerUnavailableError, not silently', async () => {
+  it('the aligner check without a connected aligner fails with AlignerUnavailableError before any work, not silently', async () => {
     await expect(run(SCRIPT, { check: 'aligner', correction: 'aligner' })).rejects.toBeInstanceOf(AlignerUnavailableError);
+  });
+
+  it('the corrector going away mid-correction (its worker died): that sentence stays as drafted, the rest unchecked, the generator in sync (test-double corrector)', async () => {
+    let gone = false;
+    const corrector: Corrector = {
+      score: async (_ctx, sentence) => {
+        if (gone) throw new AlignerUnavailableError('the aligner worker stopped');
+        return /secret/.test(sentence) ? 0.1 : 0.9;
+      },
+      correct: async () => {
+        gone = true;
+        throw new AlignerUnavailableError('the aligner worker stopped');
+      },
+      rollout: async () => '',
+    };
+    const { stats, commits, engine } = await run(SCRIPT, { check: 'aligner', correction: 'aligner' }, undefined, makeMethods(corrector));
+    expect(stats.reason).not.toBe('stopped');
+    expect(stats.text).toBe('Hello there. The secret is out. Bye.');
+    const [first, second, third] = stats.alignment!.trails;
+    expect(first.unchecked).toBe(false);
+    expect(second).toMatchObject({ unchecked: true, corrected: false });
+    expect(third.unchecked).toBe(true);
+    expect(stats.alignmentUnavailable).toContain('from sentence 2 on (the aligner worker stopped)');
+    // After the interrupted correction the generator holds exactly the committed text.
+    const fresh = await engine.encode(messages, commits[1].text);
+    expect(commits[1].sequence.slice(0, fresh.length)).toEqual(fresh);
   });
 
   it('commits the best candidate when the rewind budget runs out, and says so', async () => {

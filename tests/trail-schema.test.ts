@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { methods } from '../workers/align/methods';
 import { alignedAnswer } from '../workers/align/orchestrator';
 import { DEFAULT_ALIGN_SETTINGS } from '../workers/align/types';
-import { exportTrail, parseTrail } from '../app/trail-io';
+import { MAX_IMPORT_BYTES, exportArchive, exportTrail, parseExport, parseTrail } from '../app/trail-io';
 import type { Conversation } from '../app/types';
 import { scriptedEngine } from './doubles/scripted-engine';
 
@@ -38,7 +38,30 @@ describe('trail export and import', () => {
   it('refuses a file that does not follow the schema, saying where', async () => {
     const file = exportTrail(await conversation());
     (file.conversation.messages[1].stats!.alignment!.trails[0] as unknown as Record<string, unknown>).budgetCut = 'forever';
-    await expect(parseTrail(JSON.stringify(file))).rejects.toThrow(/not a Redraft trail file: .*budgetCut/);
+    await expect(parseTrail(JSON.stringify(file))).rejects.toThrow(/not a Redraft export: .*budgetCut/);
     await expect(parseTrail('{oops')).rejects.toThrow('not JSON');
+  });
+
+  it('exports all conversations as one archive that validates and imports back', async () => {
+    const a = await conversation();
+    const b = { ...a, id: 'c2', title: 'Another', messages: a.messages.map((m) => ({ ...m, id: `${m.id}b` })) };
+    const back = await parseExport(JSON.stringify(exportArchive([a, b])));
+    expect(back).toEqual(JSON.parse(JSON.stringify([a, b])));
+  });
+
+  it('refuses hostile or broken archives before anything is imported', async () => {
+    const a = await conversation();
+    const file = exportArchive([a]) as unknown as { conversations: Record<string, unknown>[] };
+    // Unknown keys (including a __proto__ key) are refused, not merged into objects.
+    const proto = JSON.stringify(file).replace('"id":"c1"', '"__proto__":{"polluted":true},"id":"c1"');
+    await expect(parseExport(proto)).rejects.toThrow(/not a Redraft export/);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    await expect(parseExport(JSON.stringify(exportArchive([a, a])))).rejects.toThrow(/twice/);
+    await expect(parseExport(JSON.stringify({ format: 'redraft-archive', version: 2, exportedAt: new Date().toISOString(), conversations: [] }))).rejects.toThrow(/version/);
+    await expect(parseExport(JSON.stringify({ format: 'something-else' }))).rejects.toThrow(/not a Redraft export/);
+    await expect(parseExport(' '.repeat(MAX_IMPORT_BYTES + 1))).rejects.toThrow(/too large/);
+    // A message stored while streaming comes back as interrupted.
+    const streaming = exportArchive([{ ...a, messages: [{ ...a.messages[0], status: 'streaming' as const }] }]);
+    expect((await parseExport(JSON.stringify(streaming)))[0].messages[0].status).toBe('interrupted');
   });
 });

@@ -10,6 +10,7 @@ import { checkRules, type RuleFinding, type UserRule } from './align/rules';
 import type { Backend } from './engine/types';
 import { BUNDLED_MODEL } from './engine/catalogue';
 import { serializeError } from './errors';
+import { reportRequestsToPage } from './network';
 
 let service: AlignerService | null = null;
 let serviceBackend: Backend | null = null;
@@ -125,4 +126,7 @@ const api = {
 
 export type AlignerWorkerApi = typeof api;
 
-if (!self.name?.startsWith('em-pthread')) Comlink.expose(api);
+if (!self.name?.startsWith('em-pthread')) {
+  Comlink.expose(api);
+  reportRequestsToPage('aligner worker');
+}

@@ -11,6 +11,7 @@ import { WebLLMEngine } from './engine/webllm';
 import { answerWith } from './answer';
 import type { AnswerEvent, AnswerRequest, AnswerStats } from './protocol';
 import type { Corrector } from './align/types';
+import { reportRequestsToPage } from './network';
 
 const TRANSFORMERS_CACHE = 'transformers-cache';
 
@@ -179,4 +180,7 @@ const api = {
 export type LlmWorkerApi = typeof api;
 
 // ORT starts its WASM threads from this same chunk, named em-pthread…: they must not answer us.
-if (!self.name?.startsWith('em-pthread')) Comlink.expose(api);
+if (!self.name?.startsWith('em-pthread')) {
+  Comlink.expose(api);
+  reportRequestsToPage('llm worker');
+}

@@ -45,7 +45,7 @@ export interface AnswerStats {
   tokensPerSecond: number;
   text: string;
   alignment?: AlignmentStats;
-  /** Set by the page when the aligner could not start: why, and what ran instead. */
+  /** Set when the aligner could not start (by the page) or went away mid-answer (by the sentence loop): why, and what ran instead. */
   alignmentUnavailable?: string;
 }
 

@@ -4,6 +4,7 @@ import { measureEngine } from '../bridges/llm';
 import { useChat } from '../stores';
 import { useModel } from '../stores/model';
 import { useSettings } from '../stores/settings';
+import { StorageSettings } from './StorageSettings';
 import { useOutcome } from './useOutcome';
 
 interface Props {
@@ -140,6 +141,7 @@ export function ModelManager({ onClose, onLoad }: Props) {
         </label>
 
         <h3>This device</h3>
+        <StorageSettings />
         <SpeedTest />
       </section>
     </div>

@@ -43,6 +43,15 @@ export async function saveConversation(c: Conversation): Promise<void> {
   await write(async () => (await db()).put('conversations', c));
 }
 
+/** Saves every conversation in one transaction: all are stored, or none. */
+export async function saveConversations(cs: Conversation[]): Promise<void> {
+  if (!cs.length) return;
+  await write(async () => {
+    const tx = (await db()).transaction('conversations', 'readwrite');
+    await Promise.all([...cs.map((c) => tx.store.put(c)), tx.done]);
+  });
+}
+
 export async function deleteConversation(id: string): Promise<void> {
   await (await db()).delete('conversations', id);
 }

@@ -16,8 +16,21 @@ export interface AnswerService {
 export interface Persistence {
   list(): Promise<Conversation[]>;
   save(c: Conversation): Promise<void>;
+  /** Saves all or none (one transaction). */
+  saveAll(cs: Conversation[]): Promise<void>;
   remove(id: string): Promise<void>;
 }
+
+/** What an import did: conversations added, already here unchanged, and added as copies because one with the same id differs. */
+export interface ImportSummary {
+  added: number;
+  unchanged: number;
+  copied: number;
+}
+
+const sameConversation = (a: Conversation, b: Conversation) =>
+  a.updatedAt === b.updatedAt && a.title === b.title && a.messages.length === b.messages.length &&
+  a.messages.every((m, i) => m.id === b.messages[i].id && m.content === b.messages[i].content && m.status === b.messages[i].status);
 
 export interface AnswerSettings {
   sampling: Omit<SamplingOptions, 'seed'>;
@@ -41,14 +54,25 @@ export interface ChatState {
   /** Sentence-loop settings for the next new conversation (the last ones chosen). */
   nextAlign: AlignSettings;
   hydrate(): Promise<void>;
+  /**
+   * Reads the conversations again after another tab changed them; the conversation this tab is
+   * answering in stays as this tab has it.
+   */
+  refresh(): Promise<void>;
   /** Changes the active conversation's sentence-loop settings (and those of new ones). */
   setAlign(patch: Partial<AlignSettings>): Promise<void>;
-  /** Adds an imported conversation and opens it. */
-  importConversation(c: Conversation): Promise<void>;
+  /**
+   * Merges imported conversations: new ones are added, identical ones skipped, and one whose id is
+   * taken by a different conversation is added as a copy with a new id; nothing here is replaced.
+   * All are saved in one transaction before they show. A single imported conversation is opened.
+   */
+  importConversations(cs: Conversation[]): Promise<ImportSummary>;
   setDraft(text: string): void;
   newConversation(): void;
   select(id: string): void;
   remove(id: string): Promise<void>;
+  /** Deletes every conversation (not while an answer streams). */
+  removeAll(): Promise<void>;
   send(settings: AnswerSettings): Promise<void>;
   stop(): Promise<void>;
   regenerate(settings: AnswerSettings): Promise<void>;
@@ -194,12 +218,35 @@ export function createChatStore(service: AnswerService, persistence: Persistence
         await persist(next);
       },
 
-      async importConversation(c) {
-        if (get().streamingId) return;
-        const taken = get().conversations.some((x) => x.id === c.id);
-        const imported = taken ? { ...c, id: newId() } : c;
-        set((s) => ({ conversations: [imported, ...s.conversations], activeId: imported.id, error: null }));
-        await persist(imported);
+      async importConversations(cs) {
+        if (get().streamingId) throw new Error('Wait for the answer to finish (or stop it) before importing.');
+        const here = new Map(get().conversations.map((c) => [c.id, c]));
+        const summary: ImportSummary = { added: 0, unchanged: 0, copied: 0 };
+        const fresh: Conversation[] = [];
+        for (const c of cs) {
+          const mine = here.get(c.id);
+          if (!mine) {
+            fresh.push(c);
+            summary.added++;
+          } else if (sameConversation(mine, c)) {
+            summary.unchanged++;
+          } else {
+            fresh.push({ ...c, id: newId(), title: `${c.title} (imported copy)` });
+            summary.copied++;
+          }
+        }
+        try {
+          await persistence.saveAll(fresh);
+        } catch (e) {
+          throw toRedraftError(e);
+        }
+        const opened = cs.length === 1 ? (fresh[0]?.id ?? cs[0].id) : get().activeId;
+        set((s) => ({
+          conversations: [...fresh, ...s.conversations].sort((a, b) => b.updatedAt - a.updatedAt),
+          activeId: opened ?? fresh[0]?.id ?? null,
+          error: null,
+        }));
+        return summary;
       },
 
       async hydrate() {
@@ -210,6 +257,20 @@ export function createChatStore(service: AnswerService, persistence: Persistence
           messages: c.messages.map((m) => (m.status === 'streaming' ? { ...m, status: 'interrupted' as const, activity: undefined } : m)),
         }));
         set({ conversations, activeId: conversations[0]?.id ?? null });
+      },
+
+      async refresh() {
+        const all = await persistence.list();
+        set((s) => {
+          const mine = s.streamingId ? s.conversations.find((c) => c.messages.some((m) => m.id === s.streamingId)) : undefined;
+          const conversations = all.map((c) => (c.id === mine?.id ? mine : c));
+          if (mine && !conversations.some((c) => c.id === mine.id)) conversations.unshift(mine);
+          // Keep an empty new conversation this tab has open but not stored yet.
+          const open = s.conversations.find((c) => c.id === s.activeId);
+          if (open && !open.messages.length && !conversations.some((c) => c.id === open.id)) conversations.unshift(open);
+          const activeId = conversations.some((c) => c.id === s.activeId) ? s.activeId : (conversations[0]?.id ?? null);
+          return { conversations, activeId };
+        });
       },
 
       setDraft(text) {
@@ -237,6 +298,13 @@ export function createChatStore(service: AnswerService, persistence: Persistence
           activeId: s.activeId === id ? (s.conversations.find((c) => c.id !== id)?.id ?? null) : s.activeId,
         }));
         await persistence.remove(id);
+      },
+
+      async removeAll() {
+        if (get().streamingId) return;
+        const ids = get().conversations.map((c) => c.id);
+        set({ conversations: [], activeId: null, error: null });
+        for (const id of ids) await persistence.remove(id);
       },
 
       async send(settings) {

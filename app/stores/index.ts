@@ -2,7 +2,7 @@ import { withoutAligner } from '../../workers/align/types';
 import { toRedraftError } from '../../workers/errors';
 import { usesAligner } from '../bridges/aligner';
 import { runAnswer, stopAnswer } from '../bridges/llm';
-import { deleteConversation, listConversations, saveConversation } from '../persistence/db';
+import { deleteConversation, listConversations, saveConversation, saveConversations } from '../persistence/db';
 import { useAligner } from './aligner';
 import { createChatStore } from './chat';
 import { useModel } from './model';
@@ -26,5 +26,18 @@ export const useChat = createChatStore(
     },
     stop: stopAnswer,
   },
-  { list: listConversations, save: saveConversation, remove: deleteConversation },
+  {
+    list: listConversations,
+    save: (c) => saveConversation(c).then(announce),
+    saveAll: (cs) => saveConversations(cs).then(announce),
+    remove: (id) => deleteConversation(id).then(announce),
+  },
 );
+
+// Other tabs of the app share the database: each write is announced, and a tab that hears of
+// one reads the conversations again (IndexedDB transactions keep each record whole).
+function announce(): void {
+  channel?.postMessage('conversations-changed');
+}
+const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('redraft-conversations');
+if (channel) channel.onmessage = () => void useChat.getState().refresh();

@@ -2,7 +2,7 @@
 
 import * as Comlink from 'comlink';
 import { create } from 'zustand';
-import { DownloadCancelledError, type RedraftError, toRedraftError } from '../../workers/errors';
+import { DownloadCancelledError, ModelDownloadError, type RedraftError, toRedraftError } from '../../workers/errors';
 import type { BackendChoice, BackendPreference } from '../../workers/engine/backend';
 import type { LoadedModelInfo, LoadProgress, ModelSpec } from '../../workers/engine/types';
 import type { CatalogueItem } from '../../workers/llm.worker';
@@ -60,7 +60,16 @@ export const useModel = create<ModelState>((set, get) => ({
       return true;
     } catch (e) {
       if (loadController !== controller) return false;
-      set({ loading: null, error: toRedraftError(e) });
+      const error = toRedraftError(e);
+      set({ loading: null, error });
+      // A download that failed or was cancelled halfway may have stored some of the model's
+      // files; the libraries would then take the model for cached. Remove what it left.
+      const wasCached = get().catalogue?.find((m) => m.spec.id === spec.id)?.cached ?? false;
+      if (spec.kind !== 'bundled' && !wasCached && (error instanceof DownloadCancelledError || error instanceof ModelDownloadError)) {
+        await llmBridge.call((api) => api.deleteCached(spec)).catch(() => {});
+        await get().refreshCatalogue();
+        set({ error });
+      }
       return false;
     } finally {
       if (loadController === controller) loadController = null;

@@ -7,7 +7,7 @@
 // (the few tokens it drafted past the sentence end stay); after a correction, the sequence is
 // rewound to the longest prefix it shares with the new text and extended from there.
 
-import { GenerationAbortedError } from '../errors';
+import { AlignerUnavailableError, GenerationAbortedError } from '../errors';
 import type { ChatMessage, Engine, LogitProcessor, SamplingOptions } from '../engine/types';
 import { encodeToFit } from '../generate';
 import type { AnswerEvent, AnswerRequest, AnswerStats } from '../protocol';
@@ -159,6 +159,8 @@ export async function alignedAnswer(
   };
 
   let checking = false;
+  /** Set when the corrector went away mid-answer (its worker died): the rest goes unchecked. */
+  let alignerLost = null as { index: number; why: string } | null;
   const handleSentence = async (draft: string): Promise<boolean> => {
     checking = true; // stays set if a stop ends the answer from inside
     const corrected = await handleSentenceNow(draft);
@@ -186,10 +188,12 @@ export async function alignedAnswer(
       timings: { checkMs: 0, correctMs: 0 },
     };
     let best: Candidate | null = null;
-    if (addedMs >= budgets.msPerAnswer) {
+    if (alignerLost) {
+      trail.unchecked = true;
+    } else if (addedMs >= budgets.msPerAnswer) {
       trail.unchecked = true;
       trail.budgetCut = 'answer-time';
-    } else {
+    } else try {
       const tc = performance.now();
       const verdict = await check.check(ctx, draft);
       trail.timings.checkMs = performance.now() - tc;
@@ -239,6 +243,16 @@ export async function alignedAnswer(
         throwIfStopped();
       }
       trail.budgetCut = best.verdict.pass ? null : cut;
+      addedMs += performance.now() - sentenceT0;
+    } catch (e) {
+      if (!(e instanceof AlignerUnavailableError)) throw e;
+      // The answer goes on without the corrector: this sentence as drafted, the rest unchecked,
+      // and the answer says so. A correction may have moved the generator: re-sync below.
+      alignerLost = { index, why: e.message };
+      best = null;
+      trail.unchecked = true;
+      trail.candidates = [];
+      dirty = true;
       addedMs += performance.now() - sentenceT0;
     }
     const final = best?.text ?? draft;
@@ -321,6 +335,9 @@ export async function alignedAnswer(
       trails,
       ...(unchecked ? { unchecked } : {}),
     },
+    ...(alignerLost ? {
+      alignmentUnavailable: `Alignment unavailable from sentence ${alignerLost.index + 1} on (${alignerLost.why}): the rest of this answer was not checked.`,
+    } : {}),
   };
   emit({ type: 'done', stats });
   return stats;
