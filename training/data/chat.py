@@ -184,7 +184,8 @@ def quiz_items(facts):
                 q = rng.choice([f"Who was president number {f['number']} of the United States?",
                                 f"Who was the {ordinal(f['number'])} US president?"])
                 yield conv(q, f["text"], "president", f["subject"].split()[-1])
-    for _ in range(400):
+    # Follow-up questions need two capitals (none without bsdgames, as in the smoke run).
+    for _ in range(400 if len(capitals) >= 2 else 0):
         a, b = rng.sample(capitals, 2)
         yield {"kind": "follow-up", "messages": [
             {"role": "user", "content": f"What is the capital of {a['subject']}?"},
