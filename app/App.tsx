@@ -15,7 +15,8 @@ import { alignOf, type AnswerSettings } from './stores/chat';
 import { downloadJson, exportTrail, parseExport, trailFileName } from './trail-io';
 import type { ImportSummary } from './stores/chat';
 import type { Conversation } from './types';
-import { useModel } from './stores/model';
+import { onDeviceLost, useModel } from './stores/model';
+import { resetAligner } from './stores/aligner';
 import { useOffline } from './stores/offline';
 import { useSettings } from './stores/settings';
 
@@ -88,8 +89,18 @@ export function App() {
       lastCrash = now;
       if (!again) void useModel.getState().load(useSettings.getState().model, useSettings.getState().backend);
     });
+    // The GPU was reset: the device, and everything on it, is gone for good. End the worker (the
+    // answer in flight keeps its text, marked failed) and load the model into a fresh one; with
+    // the backend on automatic, that falls back to WASM when no GPU adapter is left.
+    const offLost = onDeviceLost((err) => {
+      useModel.getState().markUnloaded(err);
+      llmBridge.terminate(err);
+      resetAligner(err);
+      void useModel.getState().load(useSettings.getState().model, useSettings.getState().backend);
+    });
     return () => {
       cancelled = true;
+      offLost();
       off();
     };
   }, []);

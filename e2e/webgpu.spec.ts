@@ -57,3 +57,23 @@ test('switching the backend in the settings reloads the model there and says why
   await page.reload();
   await expect(page.locator('.backend-note')).toContainText('WASM (CPU) was chosen in the settings.', { timeout: 120_000 });
 });
+
+test('the GPU process crashing mid-answer (device lost): the partial answer is kept and marked, the model loads again by itself', async ({ page, browser }) => {
+  await openApp(page, 'WebGPU');
+  await setMaxTokens(page, 40);
+  await send(page, 'Tell me a story.');
+  const answer = page.locator('article[data-role="assistant"]').last();
+  await expect(answer.locator('.content')).not.toBeEmpty({ timeout: 170_000 });
+  // A real device loss: the browser's GPU process goes away under the worker.
+  const cdp = await browser.newBrowserCDPSession();
+  await cdp.send('Browser.crashGpuProcess');
+  await expect(answer).toHaveAttribute('data-status', 'error', { timeout: 120_000 });
+  await expect(page.getByRole('alert')).toHaveAttribute('data-error', 'DeviceLostError');
+  expect((await answer.locator('.content').innerText()).length).toBeGreaterThan(0);
+  // A fresh worker gets a fresh device (or WASM when none is left) and the chat goes on.
+  await expect(page.locator('.backend-note')).toContainText(/(WebGPU|WASM) —/, { timeout: 170_000 });
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeEnabled();
+  await setMaxTokens(page, 4);
+  await send(page, 'Hello');
+  await expect(await lastAnswer(page, 170_000)).toHaveAttribute('data-status', 'done');
+});

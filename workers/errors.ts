@@ -103,7 +103,7 @@ export class DeviceLostError extends RedraftError {
   readonly name = 'DeviceLostError';
   readonly action = 'reload-model';
   get userMessage() {
-    return 'The GPU was reset (device lost). Reload the model, or switch to the CPU (WASM) backend.';
+    return 'The GPU was reset (device lost). The model is loaded again by itself (on the CPU, WASM, if no GPU is left); the answer so far is kept. If it does not come back, reload it or switch to WASM.';
   }
 }
 

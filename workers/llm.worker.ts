@@ -100,6 +100,7 @@ const api = {
     spec: ModelSpec,
     preference: BackendPreference,
     onProgress?: (p: LoadProgress) => void,
+    onDeviceLost?: (message: string) => void,
   ): Promise<LoadedModelInfo & { backendReason: string }> {
     await api.unload();
     const choice = await chooseBackend(spec.kind === 'webllm' ? 'webgpu' : preference);
@@ -111,6 +112,14 @@ const api = {
         engine = new OnnxEngine();
       }
       const info = await engine.load(spec, { backend: choice.backend, onProgress });
+      // A GPU reset (driver update, another app, the GPU process crashing) loses the device
+      // for good: tell the page, which starts a fresh worker (see app/App.tsx).
+      if (engine instanceof OnnxEngine && onDeviceLost) {
+        const mine = engine;
+        void mine.gpuDevice().then((device) => device?.lost.then((lost) => {
+          if (lost.reason !== 'destroyed' && engine === mine) onDeviceLost(lost.message || 'the GPU device was lost');
+        })).catch(() => {});
+      }
       return { ...info, backendReason: choice.reason };
     } catch (e) {
       engine = null;

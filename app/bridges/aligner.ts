@@ -2,7 +2,7 @@ import * as Comlink from 'comlink';
 import type { AlignSettings } from '../../workers/align/types';
 import type { Backend } from '../../workers/engine/types';
 import type { AlignerWorkerApi } from '../../workers/aligner.worker';
-import { AlignerUnavailableError, toRedraftError } from '../../workers/errors';
+import { AlignerUnavailableError, type RedraftError, toRedraftError } from '../../workers/errors';
 import { llmBridge } from './llm';
 import { WorkerBridge } from './worker-bridge';
 
@@ -35,6 +35,15 @@ export function connectAligner(backend: Backend): Promise<void> {
     }
   })();
   return connected;
+}
+
+/**
+ * Ends the corrector and forgets the connection: the next answer that needs it loads it again
+ * (after a GPU reset its device is gone too, and a replaced llm worker has no port to it).
+ */
+export function restartAligner(reason: RedraftError): void {
+  connected = null;
+  alignerBridge.terminate(reason);
 }
 
 alignerBridge.onCrash(() => {

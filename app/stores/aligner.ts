@@ -4,8 +4,8 @@
 import { create } from 'zustand';
 import type { AlignerTokenEntry } from '../../workers/aligner.worker';
 import type { Backend } from '../../workers/engine/types';
-import { toRedraftError } from '../../workers/errors';
-import { alignerBridge, connectAligner } from '../bridges/aligner';
+import { type RedraftError, toRedraftError } from '../../workers/errors';
+import { alignerBridge, connectAligner, restartAligner } from '../bridges/aligner';
 
 export type AlignerStatus = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -69,3 +69,9 @@ export const useAligner = create<AlignerState>((set, get) => ({
 }));
 
 alignerBridge.onCrash((e) => useAligner.setState({ status: 'error', error: e.userMessage, activeToken: null }));
+
+/** Restarts the corrector from scratch on its next use (see restartAligner). */
+export function resetAligner(reason: RedraftError): void {
+  restartAligner(reason);
+  useAligner.setState({ status: 'idle', error: null, activeToken: null });
+}

@@ -2,7 +2,7 @@
 
 import * as Comlink from 'comlink';
 import { create } from 'zustand';
-import { DownloadCancelledError, ModelDownloadError, type RedraftError, toRedraftError } from '../../workers/errors';
+import { DeviceLostError, DownloadCancelledError, ModelDownloadError, type RedraftError, toRedraftError } from '../../workers/errors';
 import type { BackendChoice, BackendPreference } from '../../workers/engine/backend';
 import type { LoadedModelInfo, LoadProgress, ModelSpec } from '../../workers/engine/types';
 import type { CatalogueItem } from '../../workers/llm.worker';
@@ -28,6 +28,13 @@ interface ModelState {
 
 let loadController: AbortController | null = null;
 
+const deviceLostListeners = new Set<(e: DeviceLostError) => void>();
+/** Called when the GPU device of the loaded model is lost (the model is unusable then). */
+export function onDeviceLost(listener: (e: DeviceLostError) => void): () => void {
+  deviceLostListeners.add(listener);
+  return () => deviceLostListeners.delete(listener);
+}
+
 export const useModel = create<ModelState>((set, get) => ({
   loaded: null,
   loading: null,
@@ -51,7 +58,10 @@ export const useModel = create<ModelState>((set, get) => ({
         if (loadController === controller) set({ loading: { spec, progress } });
       };
       const loaded = await llmBridge.call(
-        (api) => api.load(spec, pref, Comlink.proxy(onProgress)),
+        (api) => api.load(spec, pref, Comlink.proxy(onProgress), Comlink.proxy((message: string) => {
+          const err = new DeviceLostError(message);
+          deviceLostListeners.forEach((l) => l(err));
+        })),
         controller.signal,
         () => new DownloadCancelledError(spec.id),
       );

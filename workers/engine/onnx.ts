@@ -151,6 +151,13 @@ export class OnnxEngine extends EngineBase implements Engine {
     return this.info;
   }
 
+  /** The GPU device ONNX Runtime runs on (WebGPU backend only, after load). */
+  async gpuDevice(): Promise<GPUDevice | null> {
+    if (this.info?.backend !== 'webgpu') return null;
+    const ort = env.backends.onnx as { webgpu?: { device?: Promise<GPUDevice> } } | undefined;
+    return (await ort?.webgpu?.device) ?? null;
+  }
+
   /** Whether the loaded model takes an aligner token (see setAligner). */
   hasAlignerInputs(): boolean {
     return this.alignerShape !== null;
