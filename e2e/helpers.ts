@@ -22,6 +22,15 @@ export async function send(page: Page, text: string) {
   await box.press('Enter');
 }
 
+/** Sends a message and returns its answer once finished (not an earlier answer still on screen). */
+export async function sendAndWait(page: Page, text: string, timeout = 120_000) {
+  const answers = page.locator('article[data-role="assistant"]');
+  const before = await answers.count();
+  await send(page, text);
+  await expect(answers).toHaveCount(before + 1, { timeout });
+  return lastAnswer(page, timeout);
+}
+
 /** The last assistant message once it has finished (done, stopped or error). */
 export async function lastAnswer(page: Page, timeout = 120_000) {
   const answer = page.locator('article[data-role="assistant"]').last();

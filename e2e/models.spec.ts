@@ -55,7 +55,7 @@ test('cancelling a download halfway stops it, says so, leaves nothing cached, an
   const hub = page.getByRole('dialog', { name: 'Models' }).locator('li[data-model="SmolLM2-135M-Instruct (ONNX)"]');
   await hub.getByRole('button', { name: 'Download' }).click();
   await expect(page.locator('.model-button')).toContainText('Loading SmolLM2-135M-Instruct');
-  // The llm worker may reach the Hub (its policy allows it): the small files arrived, the weights hang.
+  // The download worker may reach the Hub (its policy allows it): the small files arrived, the weights hang.
   await expect.poll(() => hubRequests.some((u) => /\.onnx/.test(u)), { timeout: 60_000 }).toBe(true);
   const cachedFiles = () => page.evaluate(async () => {
     const urls: string[] = [];

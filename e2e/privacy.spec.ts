@@ -1,8 +1,10 @@
 // Privacy, offline use, your data, and faults: each claim of docs/privacy.md checked in Chromium
 // with the bundled model on WASM.
-import { readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { lastAnswer, openApp, send, setMaxTokens, storedConversations } from './helpers';
+import { lastAnswer, openApp, send, sendAndWait, setMaxTokens, storedConversations } from './helpers';
 
 async function openDevice(page: Page) {
   await page.getByRole('button', { name: 'Models and settings' }).click();
@@ -36,7 +38,7 @@ test('every request of a chat turn stays on this origin, none carries the typed 
   await expect(panel).toBeHidden();
 });
 
-test('the Content-Security-Policy lets the page reach no other host; only the llm worker may reach the model hosts', async ({ page, request }) => {
+test('the Content-Security-Policy lets no page or worker that handles text reach another host; only the download worker may reach the model hosts', async ({ page, request }) => {
   await openApp(page);
   const blocked = await page.evaluate(async () => {
     const violation = new Promise<string>((resolve) => document.addEventListener('securitypolicyviolation', (e) => resolve(`${e.violatedDirective} ${e.blockedURI}`), { once: true }));
@@ -44,15 +46,20 @@ test('the Content-Security-Policy lets the page reach no other host; only the ll
     return { fetched, violation: await violation };
   });
   expect(blocked).toEqual({ fetched: 'refused', violation: 'connect-src https://huggingface.co/api/models' });
-  const pageCsp = (await request.get('/')).headers()['content-security-policy'];
-  expect(pageCsp).toContain("connect-src 'self' blob: data:;");
-  expect(pageCsp).not.toContain('huggingface');
+  // The llm worker that answers is under the same policy.
+  const worker = page.workers().find((w) => w.url().includes('/llm.worker'));
+  expect(worker).toBeDefined();
+  expect(await worker!.evaluate(() => fetch('https://huggingface.co/api/models').then(() => 'fetched', () => 'refused'))).toBe('refused');
+  const csp = async (p: string) => (await request.get(p)).headers()['content-security-policy'];
+  for (const p of ['/', new URL(worker!.url()).pathname]) {
+    expect(await csp(p)).toContain("connect-src 'self' blob: data:;");
+    expect(await csp(p)).not.toContain('huggingface');
+  }
   const html = await (await request.get('/')).text();
   expect(html).toContain('http-equiv="Content-Security-Policy"');
-  const worker = page.workers().find((w) => w.url().includes('llm.worker'));
-  expect(worker).toBeDefined();
-  const workerCsp = (await request.get(new URL(worker!.url()).pathname)).headers()['content-security-policy'];
-  expect(workerCsp).toContain('https://huggingface.co');
+  // Only the download worker's script carries the model hosts.
+  const download = readdirSync('dist/assets').find((f) => /^llm-download\.worker-.*\.js$/.test(f));
+  expect(await csp(`/assets/${download}`)).toContain('https://huggingface.co');
 });
 
 test.describe('offline', () => {
@@ -73,6 +80,114 @@ test.describe('offline', () => {
     await send(page, 'Hello from a plane');
     await expect(await lastAnswer(page)).toHaveAttribute('data-status', 'done');
     await expect(page.locator('article[data-role="assistant"] .content').last()).not.toBeEmpty();
+  });
+
+  test('an update takes over only once it is completely stored: a broken one leaves the running version working, a whole one is offered', async ({ page }) => {
+    // Deploys, each with a server restart, on a port of its own (a new origin, so a new service
+    // worker registration). dist/sw.js is put back at the end for the other tests.
+    const port = 4391;
+    const swFile = 'dist/sw.js';
+    const current = readFileSync(swFile, 'utf8');
+    let server: ChildProcess | null = null;
+    const restart = async () => {
+      if (server) await new Promise((resolve) => { server!.once('exit', resolve); server!.kill(); });
+      server = spawn(process.execPath, ['scripts/serve.mjs', '--port', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise((resolve) => server!.stdout!.once('data', resolve));
+    };
+    const deploy = async (body: string) => {
+      writeFileSync(swFile, body);
+      await restart();
+    };
+    // The new version's state once the browser has tried to install it.
+    const tryUpdate = () => page.evaluate(async () => {
+      const reg = (await navigator.serviceWorker.getRegistration())!;
+      const outcome = new Promise<string>((resolve) => {
+        reg.addEventListener('updatefound', () => {
+          const w = reg.installing!;
+          w.addEventListener('statechange', () => {
+            if (w.state === 'installed' || w.state === 'redundant') resolve(w.state);
+          });
+        }, { once: true });
+        setTimeout(() => resolve('no update'), 60_000);
+      });
+      await reg.update().catch(() => {});
+      return outcome;
+    });
+    const ready = async () => {
+      await expect(page.locator('.backend-note')).toContainText('WASM —', { timeout: 120_000 });
+      await expect(page.getByRole('textbox', { name: 'Message' })).toBeEnabled();
+    };
+    try {
+      await restart();
+      await page.goto(`http://localhost:${port}/`);
+      await ready();
+      await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+      await page.reload();
+      await ready();
+      expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toBe(`http://localhost:${port}/sw.js`);
+
+      // A version whose files cannot all be stored (one is missing on the server) never installs.
+      await deploy(current.replace('"url":"icon-192.png"', '"url":"icon-193.png"'));
+      expect(await tryUpdate()).toBe('redundant');
+      await expect(page.getByText('A new version of Redraft is ready')).toHaveCount(0);
+      await setMaxTokens(page, 8);
+      await send(page, 'Still here');
+      await expect(await lastAnswer(page)).toHaveAttribute('data-status', 'done');
+
+      // A whole version (one file changed) installs beside the running one and is offered.
+      await deploy(current.replace(/"revision":"[0-9a-f]{32}","url":"icon-192\.png"/, `"revision":"${'0'.repeat(32)}","url":"icon-192.png"`));
+      expect(await tryUpdate()).toBe('installed');
+      await expect(page.getByText('A new version of Redraft is ready')).toBeVisible();
+      await page.getByRole('button', { name: 'Reload now' }).click();
+      await page.waitForEvent('load');
+      await ready();
+      await expect(page.getByText('A new version of Redraft is ready')).toHaveCount(0);
+      expect(await page.evaluate(async () => !!(await navigator.serviceWorker.getRegistration())?.waiting)).toBe(false);
+      // The conversation is still there.
+      await expect(page.locator('article[data-role="user"] .content')).toHaveText('Still here');
+    } finally {
+      writeFileSync(swFile, current);
+      (server as ChildProcess | null)?.kill();
+    }
+  });
+
+  test('a model downloaded from the Hub loads and answers after a reload with the network off', async ({ page, context }) => {
+    // A stand-in Hub (there is no internet here): it serves the bundled model's files under the
+    // Hub's URLs, the weights for any .onnx file. The llm worker downloads them like any Hub model.
+    const served: string[] = [];
+    await context.route(/huggingface\.co|hf\.co/, async (route) => {
+      const url = new URL(route.request().url());
+      const name = url.pathname.split('/').pop() ?? '';
+      const file = name.endsWith('.onnx') ? 'public/models/pocket-lm/onnx/model.onnx' : path.join('public/models/pocket-lm', name);
+      const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': 'Content-Length' };
+      if (!name || !existsSync(file)) return route.fulfill({ status: 404, headers: cors, body: 'not found' });
+      served.push(url.pathname);
+      return route.fulfill({ status: 200, headers: { ...cors, 'Content-Type': 'application/octet-stream' }, body: readFileSync(file) });
+    });
+    await openApp(page);
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    const device = await openDevice(page);
+    await expect(device.getByLabel('Offline status')).toContainText('Works offline', { timeout: 120_000 });
+    const hub = device.locator('li[data-model="SmolLM2-135M-Instruct (ONNX)"]');
+    await hub.getByRole('button', { name: 'Download' }).click();
+    await expect(page.locator('.model-button')).toHaveText('SmolLM2-135M-Instruct (ONNX)', { timeout: 120_000 });
+    expect(served.some((p) => p.endsWith('.onnx'))).toBe(true);
+    // Downloaded in the download worker, then loaded from this device in one that cannot reach any host.
+    await expect.poll(() => page.workers().some((w) => w.url().includes('/llm-download.worker'))).toBe(false);
+    expect(page.workers().some((w) => w.url().includes('/llm.worker'))).toBe(true);
+    await device.getByRole('button', { name: 'Close', exact: true }).click();
+
+    await context.unrouteAll({ behavior: 'ignoreErrors' });
+    await context.setOffline(true);
+    await page.reload();
+    // The chosen model comes back from the browser's cache, with no network.
+    await expect(page.locator('.model-button')).toHaveText('SmolLM2-135M-Instruct (ONNX)', { timeout: 120_000 });
+    await expect(page.getByRole('textbox', { name: 'Message' })).toBeEnabled();
+    await setMaxTokens(page, 8);
+    await send(page, 'Hello');
+    const answer = await lastAnswer(page);
+    await expect(answer).toHaveAttribute('data-status', 'done');
+    await expect(answer.locator('.model')).toContainText('SmolLM2-135M-Instruct (ONNX)');
   });
 });
 
@@ -177,8 +292,7 @@ test('a full disk: the answer is written, the error says storage is full, nothin
   await expect(answer.locator('.content')).not.toBeEmpty();
   // Space comes back: the next write stores the whole conversation.
   await cdp.send('Storage.overrideQuotaForOrigin', { origin });
-  await send(page, 'And this one');
-  await lastAnswer(page);
+  await sendAndWait(page, 'And this one');
   await expect.poll(async () => (await storedConversations(page))[0]?.messages.length).toBe(4);
 });
 
@@ -203,8 +317,30 @@ test('the llm worker crashing mid-answer: the partial answer is kept and marked,
   const stored = await storedConversations(page);
   expect(stored[0].messages[1]).toMatchObject({ status: 'error', content: expect.stringContaining(partial.trim().slice(0, 20)) });
   await setMaxTokens(page, 8);
-  await send(page, 'Hello again');
-  await expect(await lastAnswer(page)).toHaveAttribute('data-status', 'done');
+  await expect(await sendAndWait(page, 'Hello again')).toHaveAttribute('data-status', 'done');
+});
+
+test('the aligner worker crashing mid-answer: the answer goes on unchecked and says so; the next answer has the corrector again', async ({ page }) => {
+  await openApp(page);
+  // The default pipeline: the aligner judges each sentence in its own worker.
+  await setMaxTokens(page, 300, 0);
+  await send(page, 'Tell me a story.');
+  const answer = page.locator('article[data-role="assistant"]').last();
+  await expect(answer.locator('.content')).not.toBeEmpty();
+  await expect.poll(() => page.workers().some((w) => w.url().includes('aligner.worker'))).toBe(true);
+  const aligner = page.workers().find((w) => w.url().includes('aligner.worker'))!;
+  await aligner.evaluate(() => setTimeout(() => {
+    throw new Error('simulated crash');
+  }));
+  await expect(answer).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await expect(answer.locator('.alignment-unavailable')).toContainText(/Alignment unavailable from sentence \d+ on \(.*\): the rest of this answer was not checked\./);
+  await setMaxTokens(page, 16);
+  const next = await sendAndWait(page, 'Hello');
+  await expect(next).toHaveAttribute('data-status', 'done');
+  await expect(next.locator('.alignment-unavailable')).toHaveCount(0);
+  const stats = (await storedConversations(page))[0].messages[3].stats;
+  expect(stats?.alignment?.check).toBe('aligner');
+  expect(stats?.alignment?.trails.every((t) => !t.unchecked)).toBe(true);
 });
 
 test('two pages on the same store: what one writes, the other shows, without a reload', async ({ page, context }) => {

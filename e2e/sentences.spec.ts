@@ -40,9 +40,17 @@ test('a rule on a common word: sentences are rewound and corrected, the trail op
   expect(stats.alignment.corrected).toBeGreaterThan(0);
   expect(stats.alignment.trails.map((t: { final: string }) => t.final).join('')).toBe(exported.conversation.messages[1].content);
 
-  // Import it back: a second copy of the conversation, trail and marks included.
-  await page.locator('input[type="file"]').setInputFiles({ name: 'trail.json', mimeType: 'application/json', buffer: Buffer.from(file) });
-  await expect.poll(async () => (await storedConversations(page)).length).toBe(2);
+  // Import merges: the same conversation is already here, so nothing is added.
+  const input = page.getByLabel('Import conversations');
+  await input.setInputFiles({ name: 'trail.json', mimeType: 'application/json', buffer: Buffer.from(file) });
+  await expect(page.getByRole('status').filter({ hasText: 'Imported' })).toContainText('Imported 0 conversations; 1 already here, unchanged.');
+  expect(await storedConversations(page)).toHaveLength(1);
+  // Deleted, then imported back: the conversation returns, trail and marks included.
+  page.once('dialog', (d) => void d.accept());
+  await page.getByRole('button', { name: `Delete conversation ${exported.conversation.title}` }).click();
+  await expect.poll(async () => (await storedConversations(page)).length).toBe(0);
+  await input.setInputFiles({ name: 'trail.json', mimeType: 'application/json', buffer: Buffer.from(file) });
+  await expect.poll(async () => (await storedConversations(page)).length).toBe(1);
   await expect(page.locator('article[data-role="assistant"] mark[data-sentence]').first()).toBeVisible();
 });
 

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { lastAnswer, openApp, send, setMaxTokens } from './helpers';
+import { lastAnswer, openApp, send, sendAndWait, setMaxTokens } from './helpers';
 
 // WebGPU here is SwiftShader (software Vulkan): correct but slow, so answers are kept short.
 
@@ -74,6 +74,5 @@ test('the GPU process crashing mid-answer (device lost): the partial answer is k
   await expect(page.locator('.backend-note')).toContainText(/(WebGPU|WASM) —/, { timeout: 170_000 });
   await expect(page.getByRole('textbox', { name: 'Message' })).toBeEnabled();
   await setMaxTokens(page, 4);
-  await send(page, 'Hello');
-  await expect(await lastAnswer(page, 170_000)).toHaveAttribute('data-status', 'done');
+  await expect(await sendAndWait(page, 'Hello', 170_000)).toHaveAttribute('data-status', 'done');
 });

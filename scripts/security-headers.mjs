@@ -2,10 +2,11 @@
 //
 // COOP/COEP make the page cross-origin isolated, which WASM threads (SharedArrayBuffer) need.
 // The Content-Security-Policy allows the app's own origin only. Model downloads from other hosts
-// (web-llm's catalogue and the Hugging Face Hub) happen in the llm worker alone, when the user
-// picks such a model: only the llm worker's script is served with a policy that adds those hosts
-// to `connect-src` (a dedicated worker's policy comes from its own script's response), so the
-// page, the aligner worker and everything they load cannot reach any other host at all.
+// (web-llm's catalogue and the Hugging Face Hub) happen in one place: the llm worker started from
+// its download script (`llm-download.worker`), which the page runs only while a model the user
+// chose is downloading. Only that script is served with a policy adding those hosts to
+// `connect-src` (a dedicated worker's policy comes from its own script's response), so the page,
+// the aligner worker and the llm worker that answers cannot reach any other host at all.
 
 /** Hosts models are downloaded from when the user picks a non-bundled model. */
 export const MODEL_HOSTS = [
@@ -37,13 +38,13 @@ function policy({ modelHosts, meta }) {
 
 /** The page's policy (and every file's but the llm worker's): this origin only. */
 export const CONTENT_SECURITY_POLICY = policy({ modelHosts: false, meta: false });
-/** The llm worker's policy: the same plus the model hosts, for downloads the user starts. */
-export const LLM_WORKER_CONTENT_SECURITY_POLICY = policy({ modelHosts: true, meta: false });
+/** The download worker's policy: the same plus the model hosts, for downloads the user starts. */
+export const DOWNLOAD_WORKER_CONTENT_SECURITY_POLICY = policy({ modelHosts: true, meta: false });
 /** The page's policy as a <meta> tag in index.html, for static hosts that send no headers. */
 export const META_CONTENT_SECURITY_POLICY = policy({ modelHosts: false, meta: true });
 
-/** The built llm worker's script (its ORT threads start from the same file). */
-export const isLlmWorkerScript = (pathname) => /^\/assets\/llm\.worker-[\w-]+\.js$/.test(pathname);
+/** The built download worker's script (its ORT threads start from the same file). */
+export const isDownloadWorkerScript = (pathname) => /^\/assets\/llm-download\.worker-[\w-]+\.js$/.test(pathname);
 
 const COMMON = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -58,12 +59,12 @@ const COMMON = {
 export function securityHeaders(pathname) {
   return {
     ...COMMON,
-    'Content-Security-Policy': isLlmWorkerScript(pathname) ? LLM_WORKER_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY,
+    'Content-Security-Policy': isDownloadWorkerScript(pathname) ? DOWNLOAD_WORKER_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY,
   };
 }
 
 /**
- * For `vite dev`, which serves workers from source paths under one set of headers: the llm
+ * For `vite dev`, which serves workers from source paths under one set of headers: the download
  * worker's (wider) policy everywhere. The production server (`npm start`) splits them.
  */
-export const DEV_SECURITY_HEADERS = { ...COMMON, 'Content-Security-Policy': LLM_WORKER_CONTENT_SECURITY_POLICY };
+export const DEV_SECURITY_HEADERS = { ...COMMON, 'Content-Security-Policy': DOWNLOAD_WORKER_CONTENT_SECURITY_POLICY };

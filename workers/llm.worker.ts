@@ -25,17 +25,21 @@ let dropCorrector: (() => void) | null = null;
 function remoteCorrector(port: MessagePort): { corrector: Corrector; drop: () => void } {
   const remote = Comlink.wrap<Corrector>(port);
   let drop!: () => void;
+  let dropped = false;
   const gone = new Promise<never>((_, reject) => {
     drop = () => reject(new AlignerUnavailableError('the aligner worker stopped'));
   });
   gone.catch(() => {});
+  // After a drop the proxy is released and would throw Comlink's own error: answer with ours.
+  const call = <T>(fn: () => Promise<T>): Promise<T> => (dropped ? gone : Promise.race([fn(), gone]));
   return {
     corrector: {
-      score: (ctx, sentence) => Promise.race([remote.score(ctx, sentence), gone]),
-      correct: (ctx, sentence) => Promise.race([remote.correct(ctx, sentence), gone]),
-      rollout: (ctx, partial, n) => Promise.race([remote.rollout(ctx, partial, n), gone]),
+      score: (ctx, sentence) => call(() => remote.score(ctx, sentence)),
+      correct: (ctx, sentence) => call(() => remote.correct(ctx, sentence)),
+      rollout: (ctx, partial, n) => call(() => remote.rollout(ctx, partial, n)),
     },
     drop: () => {
+      dropped = true;
       drop();
       remote[Comlink.releaseProxy]();
     },
@@ -94,6 +98,14 @@ const api = {
       const webllm = await import('@mlc-ai/web-llm');
       await webllm.deleteModelAllInfoInCache(spec.id);
     }
+  },
+
+  /** Whether the model's files are stored on this device (bundled models always are). */
+  async isCached(spec: ModelSpec): Promise<boolean> {
+    if (spec.kind === 'bundled') return true;
+    if (spec.kind === 'hub-onnx') return (await hubCachedKeys(spec.repo)).length > 0;
+    const webllm = await import('@mlc-ai/web-llm');
+    return webllm.hasModelInCache(spec.id).catch(() => false);
   },
 
   async load(
@@ -191,5 +203,5 @@ export type LlmWorkerApi = typeof api;
 // ORT starts its WASM threads from this same chunk, named em-pthread…: they must not answer us.
 if (!self.name?.startsWith('em-pthread')) {
   Comlink.expose(api);
-  reportRequestsToPage('llm worker');
+  reportRequestsToPage(self.name === 'llm-download' ? 'llm worker (download)' : 'llm worker');
 }

@@ -3,7 +3,7 @@ import type { AlignSettings } from '../../workers/align/types';
 import type { Backend } from '../../workers/engine/types';
 import type { AlignerWorkerApi } from '../../workers/aligner.worker';
 import { AlignerUnavailableError, type RedraftError, toRedraftError } from '../../workers/errors';
-import { llmBridge } from './llm';
+import { llmBridge, onLlmReplaced } from './llm';
 import { WorkerBridge } from './worker-bridge';
 
 export const alignerBridge = new WorkerBridge<AlignerWorkerApi>(
@@ -52,5 +52,8 @@ alignerBridge.onCrash(() => {
   void llmBridge.call((api) => api.connectAligner(null)).catch(() => {});
 });
 llmBridge.onCrash(() => {
+  connected = null;
+});
+onLlmReplaced(() => {
   connected = null;
 });

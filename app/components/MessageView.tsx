@@ -105,7 +105,7 @@ export const MessageView = memo(function MessageView({ message, streaming, canRe
         </p>
       )}
       {message.stats?.alignmentUnavailable && (
-        <p className="badge warning" role="note">
+        <p className="badge warning alignment-unavailable" role="note">
           {message.stats.alignmentUnavailable}
         </p>
       )}

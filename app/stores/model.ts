@@ -2,11 +2,11 @@
 
 import * as Comlink from 'comlink';
 import { create } from 'zustand';
-import { DeviceLostError, DownloadCancelledError, ModelDownloadError, type RedraftError, toRedraftError } from '../../workers/errors';
+import { DeviceLostError, DownloadCancelledError, ModelDownloadError, ModelNotFoundError, type RedraftError, toRedraftError } from '../../workers/errors';
 import type { BackendChoice, BackendPreference } from '../../workers/engine/backend';
 import type { LoadedModelInfo, LoadProgress, ModelSpec } from '../../workers/engine/types';
 import type { CatalogueItem } from '../../workers/llm.worker';
-import { llmBridge } from '../bridges/llm';
+import { currentLlmScript, llmBridge, setLlmScript } from '../bridges/llm';
 
 export type LoadedModel = LoadedModelInfo & { backendReason: string };
 
@@ -53,18 +53,39 @@ export const useModel = create<ModelState>((set, get) => ({
     const controller = new AbortController();
     loadController = controller;
     set({ loading: { spec, progress: { text: 'Starting…' } }, loaded: null, error: null });
+    const onProgress = (progress: LoadProgress) => {
+      if (loadController === controller) set({ loading: { spec, progress } });
+    };
+    const attempt = () => llmBridge.call(
+      (api) => api.load(spec, pref, Comlink.proxy(onProgress), Comlink.proxy((message: string) => {
+        const err = new DeviceLostError(message);
+        deviceLostListeners.forEach((l) => l(err));
+      })),
+      controller.signal,
+      () => new DownloadCancelledError(spec.id),
+    );
+    const remote = spec.kind !== 'bundled';
+    let wasCached = !remote;
     try {
-      const onProgress = (progress: LoadProgress) => {
-        if (loadController === controller) set({ loading: { spec, progress } });
-      };
-      const loaded = await llmBridge.call(
-        (api) => api.load(spec, pref, Comlink.proxy(onProgress), Comlink.proxy((message: string) => {
-          const err = new DeviceLostError(message);
-          deviceLostListeners.forEach((l) => l(err));
-        })),
-        controller.signal,
-        () => new DownloadCancelledError(spec.id),
-      );
+      if (remote) wasCached = await llmBridge.call((api) => api.isCached(spec)).catch(() => false);
+      // Only a download runs in the worker that may reach the model hosts; once the model is
+      // stored, it is loaded again from this device in the worker that cannot reach any host.
+      setLlmScript(wasCached ? 'local' : 'download');
+      let loaded: Awaited<ReturnType<typeof attempt>>;
+      try {
+        loaded = await attempt();
+      } catch (e) {
+        // A model taken for cached that is not whole (a tab closed mid-download): download it.
+        const err = toRedraftError(e);
+        if (!remote || !wasCached || !(err instanceof ModelDownloadError || err instanceof ModelNotFoundError) || controller.signal.aborted) throw err;
+        setLlmScript('download');
+        loaded = await attempt();
+      }
+      if (currentLlmScript() === 'download' && loadController === controller) {
+        onProgress({ fraction: 1, text: 'Downloaded; loading it from this device…' });
+        setLlmScript('local');
+        loaded = await attempt();
+      }
       if (loadController !== controller) return false;
       set({ loaded, loading: null });
       return true;
@@ -74,8 +95,7 @@ export const useModel = create<ModelState>((set, get) => ({
       set({ loading: null, error });
       // A download that failed or was cancelled halfway may have stored some of the model's
       // files; the libraries would then take the model for cached. Remove what it left.
-      const wasCached = get().catalogue?.find((m) => m.spec.id === spec.id)?.cached ?? false;
-      if (spec.kind !== 'bundled' && !wasCached && (error instanceof DownloadCancelledError || error instanceof ModelDownloadError)) {
+      if (remote && !wasCached && (error instanceof DownloadCancelledError || error instanceof ModelDownloadError)) {
         await llmBridge.call((api) => api.deleteCached(spec)).catch(() => {});
         await get().refreshCatalogue();
         set({ error });

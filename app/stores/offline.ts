@@ -23,23 +23,48 @@ export const useOffline = create<OfflineState>((set) => ({
   dismissUpdate: () => set({ needRefresh: false }),
 }));
 
-/** Registers the service worker (production builds only; `vite dev` serves sources). */
+/**
+ * Registers the service worker (production builds only; `vite dev` serves sources) and follows
+ * every version it installs: each one that finishes installing while another controls the page
+ * is offered (`needRefresh`); `applyUpdate` lets it take over and reloads. (workbox-window stops
+ * listening after the first update it sees, so a second one in the same page, say after one
+ * that failed to download, would never be offered; the registration's own events do not miss it.)
+ */
 export async function startServiceWorker(): Promise<void> {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
-  navigator.serviceWorker.addEventListener('message', (e: MessageEvent) => {
+  const sw = navigator.serviceWorker;
+  sw.addEventListener('message', (e: MessageEvent) => {
     const records = (e.data as Record<string, unknown> | null)?.[NETWORK_MESSAGE];
     if (Array.isArray(records)) useNetwork.getState().add(records as RequestRecord[]);
   });
-  // A controlling worker activated only after its whole precache was stored.
-  if (navigator.serviceWorker.controller) useOffline.setState({ offlineReady: true });
-  const { registerSW } = await import('virtual:pwa-register');
-  const update = registerSW({
-    immediate: true,
-    onOfflineReady: () => useOffline.setState({ offlineReady: true }),
-    onNeedRefresh: () => useOffline.setState({ needRefresh: true }),
-    onRegisterError: (e: unknown) => useOffline.setState({ error: e instanceof Error ? e.message : String(e) }),
+  let registration: ServiceWorkerRegistration;
+  try {
+    registration = await sw.register('/sw.js', { scope: '/' });
+  } catch (e) {
+    useOffline.setState({ error: e instanceof Error ? e.message : String(e) });
+    return;
+  }
+  const offer = () => {
+    if (registration.waiting && sw.controller) useOffline.setState({ needRefresh: true });
+  };
+  const follow = (worker: ServiceWorker | null) => {
+    worker?.addEventListener('statechange', () => {
+      if (worker.state === 'installed') offer();
+    });
+  };
+  offer();
+  follow(registration.installing);
+  registration.addEventListener('updatefound', () => follow(registration.installing));
+  useOffline.setState({
+    applyUpdate: async () => {
+      const waiting = registration.waiting;
+      if (!waiting) return location.reload();
+      sw.addEventListener('controllerchange', () => location.reload(), { once: true });
+      waiting.postMessage({ type: 'SKIP_WAITING' });
+    },
   });
-  useOffline.setState({ applyUpdate: () => update(true) });
-  const registration = await navigator.serviceWorker.ready;
+  // An active worker exists only once its whole precache was stored.
+  await sw.ready;
+  useOffline.setState({ offlineReady: true });
   registration.active?.postMessage({ type: 'redraft-network' });
 }
