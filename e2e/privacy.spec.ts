@@ -65,7 +65,7 @@ test('the Content-Security-Policy lets no page or worker that handles text reach
 test.describe('offline', () => {
   test.use({ serviceWorkers: 'allow' });
 
-  test('after one visit, a reload with the network off starts the app and chats', async ({ page, context }) => {
+  test('after one visit the app is installable, and a reload with the network off starts it and chats', async ({ page, context }) => {
     await openApp(page);
     // The service worker stores the app, the runtime and the bundled models, then activates.
     await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
@@ -73,6 +73,10 @@ test.describe('offline', () => {
     await expect(device.getByLabel('Offline status')).toContainText('Works offline', { timeout: 120_000 });
     await expect(device.getByLabel('Storage summary')).toContainText('used of');
     await device.getByRole('button', { name: 'Close', exact: true }).click();
+    // Installable as an app: Chromium finds nothing missing (manifest, icons, service worker).
+    // Playwright's contexts are incognito, which alone keeps Chromium from offering it.
+    const { installabilityErrors } = await (await context.newCDPSession(page)).send('Page.getInstallabilityErrors');
+    expect(installabilityErrors.filter((e) => e.errorId !== 'in-incognito')).toEqual([]);
     await context.setOffline(true);
     await page.reload();
     await openApp(page);

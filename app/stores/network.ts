@@ -11,8 +11,6 @@ export interface LoggedRequest extends RequestRecord {
   local: boolean;
 }
 
-const MODEL_FILE = /\/(onnx\/[^/]+\.(onnx|onnx_data)|tokenizer(_config)?\.json|config\.json|generation_config\.json|[^/]+\.bin|ndarray-cache\.json|mlc-chat-config\.json)$/;
-
 /** Why a request was made, from its URL (`origin`: the app's own). */
 export function whyRequested(url: string, origin: string): string {
   let u: URL;
@@ -30,7 +28,7 @@ export function whyRequested(url: string, origin: string): string {
   const p = u.pathname;
   if (p === '/' || p.endsWith('.html')) return 'the app page';
   if (p.startsWith('/models/pocket-aligner/')) return 'aligner token (bundled)';
-  if (p.startsWith('/models/')) return MODEL_FILE.test(p) || p.endsWith('.json') ? 'bundled model file' : 'bundled model';
+  if (p.startsWith('/models/')) return 'bundled model file';
   if (p.endsWith('.wasm')) return 'ONNX Runtime (WebAssembly)';
   if (/worker/.test(p)) return 'worker code';
   if (p.endsWith('.js') || p.endsWith('.mjs')) return 'app code';
