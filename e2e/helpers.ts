@@ -22,6 +22,23 @@ export async function send(page: Page, text: string) {
   await box.press('Enter');
 }
 
+/** Starts a long greedy answer to a story prompt; returns it once its first text shows. */
+export async function startLongAnswer(page: Page, maxTokens: number) {
+  await setMaxTokens(page, maxTokens, 0);
+  await send(page, 'Tell me a story.');
+  const answer = page.locator('article[data-role="assistant"]').last();
+  await expect(answer.locator('.content')).not.toBeEmpty();
+  return answer;
+}
+
+/** Makes a worker (by script name) throw an uncaught error, as a crash inside its runtime would. */
+export async function crashWorker(page: Page, script: string) {
+  await expect.poll(() => page.workers().some((w) => w.url().includes(script))).toBe(true);
+  await page.workers().find((w) => w.url().includes(script))!.evaluate(() => setTimeout(() => {
+    throw new Error('simulated crash');
+  }));
+}
+
 /** Sends a message and returns its answer once finished (not an earlier answer still on screen). */
 export async function sendAndWait(page: Page, text: string, timeout = 120_000) {
   const answers = page.locator('article[data-role="assistant"]');

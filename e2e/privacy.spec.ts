@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { lastAnswer, openApp, send, sendAndWait, setMaxTokens, storedConversations } from './helpers';
+import { crashWorker, lastAnswer, openApp, send, sendAndWait, setMaxTokens, startLongAnswer, storedConversations } from './helpers';
 
 async function openDevice(page: Page) {
   await page.getByRole('button', { name: 'Models and settings' }).click();
@@ -302,15 +302,8 @@ test('a full disk: the answer is written, the error says storage is full, nothin
 
 test('the llm worker crashing mid-answer: the partial answer is kept and marked, the model comes back, the chat goes on', async ({ page }) => {
   await openApp(page);
-  await setMaxTokens(page, 400, 0);
-  await send(page, 'Tell me a story.');
-  const answer = page.locator('article[data-role="assistant"]').last();
-  await expect(answer.locator('.content')).not.toBeEmpty();
-  const worker = page.workers().find((w) => w.url().includes('llm.worker'));
-  // An uncaught error in the worker, as a crash inside the runtime would raise.
-  await worker!.evaluate(() => setTimeout(() => {
-    throw new Error('simulated crash');
-  }));
+  const answer = await startLongAnswer(page, 400);
+  await crashWorker(page, '/llm.worker');
   await expect(answer).toHaveAttribute('data-status', 'error');
   await expect(page.getByRole('alert')).toContainText('stopped unexpectedly');
   const partial = await answer.locator('.content').innerText();
@@ -327,15 +320,8 @@ test('the llm worker crashing mid-answer: the partial answer is kept and marked,
 test('the aligner worker crashing mid-answer: the answer goes on unchecked and says so; the next answer has the corrector again', async ({ page }) => {
   await openApp(page);
   // The default pipeline: the aligner judges each sentence in its own worker.
-  await setMaxTokens(page, 300, 0);
-  await send(page, 'Tell me a story.');
-  const answer = page.locator('article[data-role="assistant"]').last();
-  await expect(answer.locator('.content')).not.toBeEmpty();
-  await expect.poll(() => page.workers().some((w) => w.url().includes('aligner.worker'))).toBe(true);
-  const aligner = page.workers().find((w) => w.url().includes('aligner.worker'))!;
-  await aligner.evaluate(() => setTimeout(() => {
-    throw new Error('simulated crash');
-  }));
+  const answer = await startLongAnswer(page, 300);
+  await crashWorker(page, '/aligner.worker');
   await expect(answer).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
   await expect(answer.locator('.alignment-unavailable')).toContainText(/Alignment unavailable from sentence \d+ on \(.*\): the rest of this answer was not checked\./);
   await setMaxTokens(page, 16);
