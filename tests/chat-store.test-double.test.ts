@@ -15,6 +15,7 @@ function memoryPersistence(initial: Conversation[] = []): Persistence & { saved:
     save: async (c) => void saved.set(c.id, structuredClone(c)),
     saveAll: async (cs) => cs.forEach((c) => saved.set(c.id, structuredClone(c))),
     remove: async (id) => void saved.delete(id),
+    removeAll: async () => saved.clear(),
   };
 }
 

@@ -4,8 +4,7 @@
 
 import * as Comlink from 'comlink';
 import { RedraftError, WorkerCrashedError, toRedraftError } from '../../workers/errors';
-import { NETWORK_MESSAGE, type RequestRecord } from '../../workers/network';
-import { useNetwork } from '../stores/network';
+import { addPostedRecords } from '../stores/network';
 
 export class WorkerBridge<Api extends object> {
   private worker: Worker | null = null;
@@ -43,10 +42,7 @@ export class WorkerBridge<Api extends object> {
     worker.addEventListener('error', (e) => crashed(e.message || 'uncaught error'));
     worker.addEventListener('messageerror', () => crashed('a message could not be read'));
     // The worker's own requests, for the network panel (plain messages, which Comlink ignores).
-    worker.addEventListener('message', (e: MessageEvent) => {
-      const records = (e.data as Record<string, unknown> | null)?.[NETWORK_MESSAGE];
-      if (Array.isArray(records)) useNetwork.getState().add(records as RequestRecord[]);
-    });
+    worker.addEventListener('message', addPostedRecords);
     return this.remote;
   }
 

@@ -56,6 +56,11 @@ export async function deleteConversation(id: string): Promise<void> {
   await (await db()).delete('conversations', id);
 }
 
+/** Deletes every conversation in one transaction. */
+export async function deleteAllConversations(): Promise<void> {
+  await (await db()).clear('conversations');
+}
+
 export async function loadSettings(): Promise<Partial<Settings>> {
   return ((await (await db()).get('settings', 'settings')) as Partial<Settings> | undefined) ?? {};
 }

@@ -19,6 +19,7 @@ export interface Persistence {
   /** Saves all or none (one transaction). */
   saveAll(cs: Conversation[]): Promise<void>;
   remove(id: string): Promise<void>;
+  removeAll(): Promise<void>;
 }
 
 /** What an import did: conversations added, already here unchanged, and added as copies because one with the same id differs. */
@@ -302,9 +303,8 @@ export function createChatStore(service: AnswerService, persistence: Persistence
 
       async removeAll() {
         if (get().streamingId) return;
-        const ids = get().conversations.map((c) => c.id);
         set({ conversations: [], activeId: null, error: null });
-        for (const id of ids) await persistence.remove(id);
+        await persistence.removeAll();
       },
 
       async send(settings) {

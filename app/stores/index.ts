@@ -2,7 +2,7 @@ import { withoutAligner } from '../../workers/align/types';
 import { toRedraftError } from '../../workers/errors';
 import { usesAligner } from '../bridges/aligner';
 import { runAnswer, stopAnswer } from '../bridges/llm';
-import { deleteConversation, listConversations, saveConversation, saveConversations } from '../persistence/db';
+import { deleteAllConversations, deleteConversation, listConversations, saveConversation, saveConversations } from '../persistence/db';
 import { useAligner } from './aligner';
 import { createChatStore } from './chat';
 import { useModel } from './model';
@@ -31,6 +31,7 @@ export const useChat = createChatStore(
     save: (c) => saveConversation(c).then(announce),
     saveAll: (cs) => saveConversations(cs).then(announce),
     remove: (id) => deleteConversation(id).then(announce),
+    removeAll: () => deleteAllConversations().then(announce),
   },
 );
 

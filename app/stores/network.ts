@@ -2,7 +2,7 @@
 // so the user can check that nothing leaves the machine. The page observes its own; each worker
 // sends its records as it makes them (workers/network.ts); the service worker answers when asked.
 import { create } from 'zustand';
-import { observeRequests, type RequestRecord } from '../../workers/network';
+import { NETWORK_MESSAGE, observeRequests, type RequestRecord } from '../../workers/network';
 
 export interface LoggedRequest extends RequestRecord {
   /** Why it was made, in words, from where it went. */
@@ -69,6 +69,12 @@ export const useNetwork = create<NetworkState>((set) => ({
     }));
   },
 }));
+
+/** Adds the records a worker (or the service worker) posted, if this message carries any. */
+export function addPostedRecords(e: MessageEvent): void {
+  const records = (e.data as Record<string, unknown> | null)?.[NETWORK_MESSAGE];
+  if (Array.isArray(records)) useNetwork.getState().add(records as RequestRecord[]);
+}
 
 /** Starts recording the page's own requests (the document itself included). */
 export function startNetworkLog(): void {

@@ -1,8 +1,7 @@
 // The service worker's state for the UI: whether the app works offline, and whether a new version
 // waits to take over (it installs completely beside the running one first; see app/sw.ts).
 import { create } from 'zustand';
-import { NETWORK_MESSAGE, type RequestRecord } from '../../workers/network';
-import { useNetwork } from './network';
+import { addPostedRecords } from './network';
 
 interface OfflineState {
   /** The app, the runtime and the bundled models are cached: a reload with no network works. */
@@ -33,10 +32,7 @@ export const useOffline = create<OfflineState>((set) => ({
 export async function startServiceWorker(): Promise<void> {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return;
   const sw = navigator.serviceWorker;
-  sw.addEventListener('message', (e: MessageEvent) => {
-    const records = (e.data as Record<string, unknown> | null)?.[NETWORK_MESSAGE];
-    if (Array.isArray(records)) useNetwork.getState().add(records as RequestRecord[]);
-  });
+  sw.addEventListener('message', addPostedRecords);
   let registration: ServiceWorkerRegistration;
   try {
     registration = await sw.register('/sw.js', { scope: '/' });

@@ -54,16 +54,20 @@ function backgroundOf(el: Element, view: Window): [number, number, number] {
   return [255, 255, 255];
 }
 
-/** Whether a reader can see this element (its own styles; ancestors are handled by the walk). */
-export function isHidden(el: Element, view: Window): boolean {
+/**
+ * Whether a reader can see this element (its own styles; ancestors are handled by the walk).
+ * `laidOut`: whether the page has a layout (a DOM without one reports zero size for all).
+ */
+export function isHidden(el: Element, view: Window, laidOut: boolean): boolean {
   if (el.getAttribute('aria-hidden') === 'true' || el.hasAttribute('hidden')) return true;
   const s = view.getComputedStyle(el);
   if (s.display === 'none' || s.visibility === 'hidden' || s.visibility === 'collapse' || (s.opacity !== '' && Number(s.opacity) === 0)) return true;
   if (parseFloat(s.fontSize) === 0) return true;
-  // Zero-size boxes, where the browser lays the page out (a DOM without layout reports 0 for all).
-  const rect = el.getBoundingClientRect();
-  const laidOut = (el.ownerDocument.body?.getBoundingClientRect().height ?? 0) > 0;
-  if (laidOut && rect.width === 0 && rect.height === 0 && el.tagName !== 'BR') return true;
+  // Zero-size boxes, where the browser lays the page out.
+  if (laidOut && el.tagName !== 'BR') {
+    const rect = el.getBoundingClientRect();
+    if (rect.width === 0 && rect.height === 0) return true;
+  }
   // Text in the colour of what is behind it.
   if (el.childNodes.length && [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent?.trim())) {
     const fg = parseColor(s.color);
@@ -85,11 +89,12 @@ function pathOf(el: Element, body: Element): number[] {
 /** A copy of the document without the elements a reader cannot see. The page is not touched. */
 export function visibleClone(doc: Document): { clone: Document; removed: number } {
   const view = doc.defaultView!;
+  const laidOut = doc.body.getBoundingClientRect().height > 0;
   const hidden: Element[] = [];
   // A hidden element's subtree is skipped: it goes with it.
   const walker = doc.createTreeWalker(doc.body, NodeFilter.SHOW_ELEMENT, {
     acceptNode: (el) => {
-      if (!isHidden(el as Element, view)) return NodeFilter.FILTER_ACCEPT;
+      if (!isHidden(el as Element, view, laidOut)) return NodeFilter.FILTER_ACCEPT;
       hidden.push(el as Element);
       return NodeFilter.FILTER_REJECT;
     },
