@@ -65,6 +65,14 @@ async function bundledSizeMB(path: string): Promise<number> {
   }
 }
 
+/** Whether the model's files are stored on this device (bundled models always are). */
+async function isCached(spec: ModelSpec): Promise<boolean> {
+  if (spec.kind === 'bundled') return true;
+  if (spec.kind === 'hub-onnx') return (await hubCachedKeys(spec.repo)).length > 0;
+  const webllm = await import('@mlc-ai/web-llm');
+  return webllm.hasModelInCache(spec.id).catch(() => false);
+}
+
 const api = {
   async chooseBackend(preference: BackendPreference): Promise<BackendChoice> {
     return chooseBackend(preference);
@@ -73,19 +81,9 @@ const api = {
   async catalogue(hasShaderF16: boolean): Promise<CatalogueItem[]> {
     const bundled = BUNDLED_MODEL.spec.kind === 'bundled' ? BUNDLED_MODEL.spec.path : '';
     const items: CatalogueItem[] = [{ ...BUNDLED_MODEL, sizeMB: await bundledSizeMB(bundled), cached: true }];
-    for (const m of HUB_ONNX_MODELS) {
-      if (m.spec.kind === 'hub-onnx') items.push({ ...m, cached: (await hubCachedKeys(m.spec.repo)).length > 0 });
-    }
+    for (const m of HUB_ONNX_MODELS) items.push({ ...m, cached: await isCached(m.spec) });
     const webllm = await import('@mlc-ai/web-llm');
-    for (const m of webLLMCatalogue(webllm.prebuiltAppConfig.model_list, hasShaderF16)) {
-      let cached = false;
-      try {
-        cached = await webllm.hasModelInCache(m.spec.id);
-      } catch {
-        cached = false;
-      }
-      items.push({ ...m, cached });
-    }
+    for (const m of webLLMCatalogue(webllm.prebuiltAppConfig.model_list, hasShaderF16)) items.push({ ...m, cached: await isCached(m.spec) });
     return items;
   },
 
@@ -100,13 +98,7 @@ const api = {
     }
   },
 
-  /** Whether the model's files are stored on this device (bundled models always are). */
-  async isCached(spec: ModelSpec): Promise<boolean> {
-    if (spec.kind === 'bundled') return true;
-    if (spec.kind === 'hub-onnx') return (await hubCachedKeys(spec.repo)).length > 0;
-    const webllm = await import('@mlc-ai/web-llm');
-    return webllm.hasModelInCache(spec.id).catch(() => false);
-  },
+  isCached,
 
   async load(
     spec: ModelSpec,
