@@ -173,7 +173,8 @@ async function measure(plan) {
     modelReadyMs: pick('modelReadyMs'), loadToFirstTokenMs: pick('loadToFirstTokenMs'),
     firstTokenAfterSendMs: pick('firstTokenAfterSendMs'), decodeTokensPerSecond: pick('decodeTokensPerSecond'),
     backendNote: results[0]?.backendNote, judgeMsPerSentence: judge,
-    // Peak resident MiB of the renderer (page + workers) and the GPU process, over this backend's runs.
+    // Peak resident MiB of the last run's renderer (page + workers; a fresh one per run) and of the
+    // GPU process (one per browser, so over all of this backend's runs).
     peakMemoryMiB: results.at(-1)?.memory ?? null,
     // JavaScript + WebAssembly heaps per scope at the end of the last run (MiB), where the browser exposes them.
     heapMiBByScope: heaps,
