@@ -55,6 +55,14 @@ async function loadModel(spec: ModelSpec) {
   }
 }
 
+
+/** Whether a scrolled list shows its end. */
+const atEnd = (el: HTMLElement) => el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+/** Whether the reader moved the list up since it was left at `followedTop` (a list that got
+ * shorter, by a rewound sentence, moves up by itself and is still at its end). */
+const scrolledUp = (el: HTMLElement, followedTop: number | null) =>
+  followedTop !== null && el.scrollTop < followedTop - 2 && !atEnd(el);
+
 export function App() {
   const chat = useChat();
   const model = useModel();
@@ -123,18 +131,29 @@ export function App() {
   const lastContent = conversation?.messages.at(-1)?.content;
 
   // Follow the answer as it grows, unless the reader has scrolled up to read something else.
+  // Where the list was left by the last follow is remembered, so that a reader's scroll is seen
+  // at the next token even when its scroll event has not been delivered yet.
   const list = useRef<HTMLElement>(null);
   const following = useRef(true);
+  const followedTop = useRef<number | null>(null);
+  const follow = () => {
+    bottom.current?.scrollIntoView({ block: 'end' });
+    followedTop.current = list.current?.scrollTop ?? null;
+  };
   useEffect(() => {
-    if (following.current) bottom.current?.scrollIntoView({ block: 'end' });
+    const el = list.current;
+    if (el && scrolledUp(el, followedTop.current)) following.current = false;
+    if (following.current) follow();
   }, [lastContent]);
   useEffect(() => {
     following.current = true;
-    bottom.current?.scrollIntoView({ block: 'end' });
+    follow();
   }, [conversation?.messages.length, chat.activeId]);
   const onScroll = () => {
     const el = list.current;
-    if (el) following.current = el.scrollHeight - el.scrollTop - el.clientHeight < 48;
+    if (!el) return;
+    following.current = atEnd(el);
+    if (following.current) followedTop.current = el.scrollTop;
   };
 
   // Esc stops the answer from anywhere on the page.

@@ -5,6 +5,7 @@
 import { AlignerUnavailableError } from '../errors';
 import type { Engine } from '../engine/types';
 import { AlignerJudgeCheck } from './checks/aligner-judge';
+import { PageInstructionsCheck } from './checks/page-instructions';
 import { RainSelfEvalCheck } from './checks/rain-self-eval';
 import { RulesCheck } from './checks/rules-check';
 import { AlignerRewriteCorrection } from './corrections/aligner-rewrite';
@@ -20,17 +21,21 @@ export function makeMethods(corrector: Corrector | null): MethodFactory {
     if (!corrector) throw new AlignerUnavailableError('the aligner worker is not connected');
     return corrector;
   };
+  const configuredCheck = (settings: AlignSettings, engine: Engine): Check => {
+    switch (settings.check) {
+      case 'aligner':
+        return new AlignerJudgeCheck(needCorrector(), settings.strictness);
+      case 'rain':
+        return new RainSelfEvalCheck(engine, settings.strictness);
+      case 'rules':
+      case 'off':
+        return new RulesCheck(settings.rules);
+    }
+  };
   return {
     check(settings: AlignSettings, engine: Engine): Check {
-      switch (settings.check) {
-        case 'aligner':
-          return new AlignerJudgeCheck(needCorrector(), settings.strictness);
-        case 'rain':
-          return new RainSelfEvalCheck(engine, settings.strictness);
-        case 'rules':
-        case 'off':
-          return new RulesCheck(settings.rules);
-      }
+      const inner = configuredCheck(settings, engine);
+      return settings.pageInstructions?.length ? new PageInstructionsCheck(inner, settings.pageInstructions) : inner;
     },
     correction(settings: AlignSettings): Correction {
       switch (settings.correction) {

@@ -12,6 +12,7 @@ import type { ChatMessage, Engine, LogitProcessor, SamplingOptions } from '../en
 import { encodeToFit } from '../generate';
 import type { AnswerEvent, AnswerRequest, AnswerStats } from '../protocol';
 import { yieldToEventLoop } from '../yield';
+import { redact } from './corrections/redact';
 import { SentenceSegmenter } from './segmenter';
 import type {
   AlignSettings,
@@ -241,6 +242,22 @@ export async function alignedAnswer(
         }
         best = bestCandidate(trail.candidates);
         throwIfStopped();
+      }
+      if (!best.verdict.pass && best.verdict.withhold) {
+        // Nothing passed within the budgets and the best may not be committed as it is (it
+        // follows an instruction found in a web page): its findings go, or the whole sentence.
+        const failed = best;
+        const t = performance.now();
+        const lead = failed.text.match(/^\s*/)![0];
+        let text = failed.verdict.findings?.length ? redact(failed.text, failed.verdict.findings) : `${lead}[sentence withheld]`;
+        let verdict = await check.check(ctx, text);
+        if (verdict.withhold) {
+          text = `${lead}[sentence withheld]`;
+          verdict = await check.check(ctx, text);
+        }
+        best = { text, source: 'redact', verdict, ms: performance.now() - t };
+        trail.candidates.push(best);
+        emit({ type: 'sentence-checked', index, candidate: trail.candidates.length - 1, verdict: best.verdict });
       }
       trail.budgetCut = best.verdict.pass ? null : cut;
       addedMs += performance.now() - sentenceT0;

@@ -41,6 +41,11 @@ export interface AlignSettings {
   transferQ: TransferQSettings;
   /** Which shipped aligner token the aligner check and rewrite use; absent = the default one. */
   alignerToken?: string;
+  /**
+   * Instructions found in the web page an answer is about (the in-page assistant): besides the
+   * configured check, every sentence is checked for following one of them.
+   */
+  pageInstructions?: string[];
 }
 
 export const DEFAULT_ALIGN_SETTINGS: AlignSettings = {
@@ -73,6 +78,11 @@ export interface Verdict {
   evidence: string;
   /** Spans of the sentence the verdict is about, when the check can point at them. */
   findings?: Finding[];
+  /**
+   * Never committed as it is (a sentence that follows an instruction found in a web page): when
+   * no candidate passes within the budgets, the best one is committed with its findings removed.
+   */
+  withhold?: boolean;
 }
 
 /** What a check or a correction knows about the sentence's place in the answer. */
