@@ -1,4 +1,4 @@
-import { defineConfig, type Plugin } from 'vite';
+import { build, defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { DEV_SECURITY_HEADERS, META_CONTENT_SECURITY_POLICY } from './scripts/security-headers.mjs';
@@ -12,10 +12,45 @@ const cspMeta: Plugin = {
   ],
 };
 
+/**
+ * The in-page assistant's script, `redraft-widget.js`: one self-contained file (no imports, CSS
+ * inside) that any page can load with a script tag, so it is built on its own as an IIFE and
+ * added to the app's build (and served by `vite dev`).
+ */
+async function buildWidget(): Promise<string> {
+  const out = await build({
+    configFile: false,
+    logLevel: 'warn',
+    build: {
+      write: false,
+      target: 'es2020',
+      lib: { entry: 'app/widget/widget.ts', formats: ['iife'], name: 'RedraftWidget', fileName: () => 'redraft-widget.js' },
+    },
+  });
+  const output = (Array.isArray(out) ? out[0] : out) as { output: { type: string; code?: string }[] };
+  return output.output.find((o) => o.type === 'chunk')!.code!;
+}
+
+const widget: Plugin = {
+  name: 'redraft-widget',
+  async generateBundle() {
+    this.emitFile({ type: 'asset', fileName: 'redraft-widget.js', source: await buildWidget() });
+  },
+  configureServer(server) {
+    server.middlewares.use('/redraft-widget.js', (_req, res, next) => {
+      buildWidget().then((code) => {
+        res.setHeader('Content-Type', 'text/javascript');
+        res.end(code);
+      }, next);
+    });
+  },
+};
+
 export default defineConfig({
   plugins: [
     react(),
     cspMeta,
+    widget,
     // The service worker (app/sw.ts) with the list of files to precache injected at build time:
     // the app, ONNX Runtime's wasm, web-llm's chunk and the bundled models, so a reload with no
     // network works. The page registers it itself (app/stores/offline.ts) and asks before updating.
@@ -57,6 +92,7 @@ export default defineConfig({
     target: 'es2022',
     // The ONNX Runtime and web-llm chunks are large by nature; they load lazily inside workers.
     chunkSizeWarningLimit: 8000,
+    rollupOptions: { input: { main: 'index.html', embed: 'embed.html' } },
   },
   optimizeDeps: { exclude: ['@huggingface/transformers', 'onnxruntime-web'] },
 });

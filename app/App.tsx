@@ -7,6 +7,7 @@ import { Composer } from './components/Composer';
 import { ErrorBanner } from './components/ErrorBanner';
 import { MessageView } from './components/MessageView';
 import { ModelManager } from './components/ModelManager';
+import { AboutPanel } from './components/AboutPanel';
 import { NetworkPanel } from './components/NetworkPanel';
 import { Sidebar } from './components/Sidebar';
 import { AlignmentPanel } from './components/AlignmentPanel';
@@ -71,6 +72,7 @@ export function App() {
   const [showModels, setShowModels] = useState(false);
   const [showAlign, setShowAlign] = useState(false);
   const [showNetwork, setShowNetwork] = useState(false);
+  const [showAbout, setShowAbout] = useState(false);
   const [importError, setImportError] = useState<string | null>(null);
   const [importNote, setImportNote] = useState<string | null>(null);
   const importInput = useRef<HTMLInputElement>(null);
@@ -239,6 +241,7 @@ export function App() {
             }}
           />
           <button className="ghost" onClick={() => setShowNetwork(true)} title="Every request this page and its workers made">Network</button>
+          <button className="ghost" onClick={() => setShowAbout(true)} title="What Redraft is; ask about any page with the in-page assistant">About</button>
           <span className="backend-note" data-backend={model.loaded?.backend ?? ''} title={model.loaded?.backendReason ?? model.backend?.reason}>
             {model.loaded
               ? `${model.loaded.backend === 'webgpu' ? 'WebGPU' : 'WASM'} — ${model.loaded.backendReason}`
@@ -316,6 +319,7 @@ export function App() {
         />
       </main>
       {showNetwork && <NetworkPanel onClose={() => setShowNetwork(false)} />}
+      {showAbout && <AboutPanel onClose={() => setShowAbout(false)} />}
       {showModels && <ModelManager onClose={() => setShowModels(false)} onLoad={(spec) => void loadModel(spec)} />}
     </div>
   );

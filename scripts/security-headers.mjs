@@ -16,7 +16,7 @@ export const MODEL_HOSTS = [
   'https://raw.githubusercontent.com',
 ];
 
-function policy({ modelHosts, meta }) {
+function policy({ modelHosts, meta, embeddable = false }) {
   return [
     "default-src 'self'",
     // 'wasm-unsafe-eval' lets onnxruntime-web and web-llm compile WebAssembly; no JS eval.
@@ -32,7 +32,8 @@ function policy({ modelHosts, meta }) {
     "base-uri 'none'",
     "form-action 'none'",
     // Not allowed in a <meta> policy; a static host should send it as a header.
-    ...(meta ? [] : ["frame-ancestors 'self'"]),
+    // The in-page assistant's frame (embed.html) is made to be embedded by any page.
+    ...(meta ? [] : [embeddable ? 'frame-ancestors *' : "frame-ancestors 'self'"]),
   ].join('; ');
 }
 
@@ -55,8 +56,19 @@ const COMMON = {
   'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), interest-cohort=()',
 };
 
+/** The in-page assistant's frame: the page's policy, but any page may embed it. */
+export const EMBED_CONTENT_SECURITY_POLICY = policy({ modelHosts: false, meta: false, embeddable: true });
+
 /** Headers for one path of the production build. */
 export function securityHeaders(pathname) {
+  // The widget's script and its frame are loaded by other sites' pages, which may themselves
+  // be cross-origin isolated (COEP): they must say that other origins may use them.
+  if (pathname === '/redraft-widget.js') {
+    return { ...COMMON, 'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'Cross-Origin-Resource-Policy': 'cross-origin', 'Access-Control-Allow-Origin': '*' };
+  }
+  if (pathname === '/embed.html') {
+    return { ...COMMON, 'Content-Security-Policy': EMBED_CONTENT_SECURITY_POLICY, 'Cross-Origin-Resource-Policy': 'cross-origin' };
+  }
   return {
     ...COMMON,
     'Content-Security-Policy': isDownloadWorkerScript(pathname) ? DOWNLOAD_WORKER_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY,

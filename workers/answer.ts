@@ -14,6 +14,7 @@ export function answerWith(
   isStopped: () => boolean,
   corrector: Corrector | null = null,
 ): Promise<AnswerStats> {
-  if (!req.align || req.align.check === 'off') return generateAnswer(engine, req, emit, isStopped);
+  // Instructions found in a web page are checked for even with the checks off.
+  if (!req.align || (req.align.check === 'off' && !req.align.pageInstructions?.length)) return generateAnswer(engine, req, emit, isStopped);
   return alignedAnswer(engine, req, req.align, makeMethods(corrector), emit, isStopped);
 }

@@ -3,6 +3,7 @@
 
 import { ContextWindowExceededError, GenerationAbortedError } from './errors';
 import type { ChatMessage, Engine, SamplingOptions } from './engine/types';
+import { copyBias } from './align/grounding';
 import { SentenceSegmenter } from './align/segmenter';
 import { yieldToEventLoop } from './yield';
 import type { AnswerEvent, AnswerRequest, AnswerStats } from './protocol';
@@ -54,9 +55,11 @@ export async function generateAnswer(
   const segmenter = new SentenceSegmenter();
   let prefillMs = 0;
   const budget = Math.min(req.maxNewTokens, info.contextWindow - ids.length);
+  const grounding = req.grounding ? [await copyBias(engine, req.grounding, ids.length)] : [];
   try {
     await engine.prefill(ids);
     prefillMs = performance.now() - t0;
+    engine.setLogitProcessors(grounding);
     while (generated.length < budget) {
       await yieldToEventLoop();
       if (isStopped()) throw new GenerationAbortedError('stopped');
@@ -78,6 +81,8 @@ export async function generateAnswer(
   } catch (e) {
     if (!(e instanceof GenerationAbortedError)) throw e;
     reason = 'stopped';
+  } finally {
+    engine.setLogitProcessors([]);
   }
   const totalMs = performance.now() - t0;
   // Decode speed counts the steps after the first token, so prefill does not dilute it.

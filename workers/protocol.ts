@@ -10,6 +10,12 @@ export interface AnswerRequest {
   seed: number;
   /** The sentence loop's settings; absent or `check: 'off'` is plain decoding. */
   align?: AlignSettings;
+  /**
+   * Text the answer is about and should keep to (the in-page assistant's passages), one sentence
+   * per line, the likeliest start of an answer first: decoding favours continuing its word
+   * sequences and starting sentences where its sentences start (workers/align/grounding.ts).
+   */
+  grounding?: string;
 }
 
 export interface AlignmentStats {

@@ -86,14 +86,22 @@ function pathOf(el: Element, body: Element): number[] {
   return path;
 }
 
+const NOT_TEXT = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'IFRAME', 'REDRAFT-WIDGET']);
+
 /** A copy of the document without the elements a reader cannot see. The page is not touched. */
 export function visibleClone(doc: Document): { clone: Document; removed: number } {
   const view = doc.defaultView!;
   const laidOut = doc.body.getBoundingClientRect().height > 0;
   const hidden: Element[] = [];
+  const skipped: Element[] = [];
   // A hidden element's subtree is skipped: it goes with it.
   const walker = doc.createTreeWalker(doc.body, NodeFilter.SHOW_ELEMENT, {
     acceptNode: (el) => {
+      // Not text for a reader in the first place (and not counted as hidden): code, styles, the widget.
+      if (NOT_TEXT.has((el as Element).tagName)) {
+        skipped.push(el as Element);
+        return NodeFilter.FILTER_REJECT;
+      }
       if (!isHidden(el as Element, view, laidOut)) return NodeFilter.FILTER_ACCEPT;
       hidden.push(el as Element);
       return NodeFilter.FILTER_REJECT;
@@ -101,7 +109,7 @@ export function visibleClone(doc: Document): { clone: Document; removed: number 
   });
   while (walker.nextNode());
   const clone = doc.cloneNode(true) as Document;
-  const inClone = hidden.map((el) => pathOf(el, doc.body).reduce<Element | undefined>((e, i) => e?.children[i], clone.body));
+  const inClone = [...hidden, ...skipped].map((el) => pathOf(el, doc.body).reduce<Element | undefined>((e, i) => e?.children[i], clone.body));
   inClone.forEach((e) => e?.remove());
   return { clone, removed: hidden.length };
 }
@@ -189,4 +197,18 @@ export function pagePrompt(question: string, passages: Passage[]): string {
     FENCE_END,
     `Answer from the passages, citing them as [1], [2]. Question: ${question}`,
   ].join('\n');
+}
+
+/**
+ * The passages' sentences, those that share most words with the question first, one per line:
+ * the grounding text of the answer (its first sentences are where the answer is most likely to
+ * start; see workers/align/grounding.ts).
+ */
+export function groundingFor(question: string, passages: Passage[]): string {
+  const sentences = passages.flatMap((p) => p.text.split(/(?<=[.!?]["')\]]?)\s+/)).filter((t) => t.trim());
+  const index = new MiniSearch<{ id: number; text: string }>({ fields: ['text'], searchOptions: { prefix: true, fuzzy: 0.15 } });
+  index.addAll(sentences.map((text, id) => ({ id, text })));
+  const ranked = index.search(question, { combineWith: 'OR' }).map((h) => h.id as number);
+  const rest = sentences.map((_, i) => i).filter((i) => !ranked.includes(i));
+  return [...ranked, ...rest].map((i) => sentences[i]).join('\n');
 }

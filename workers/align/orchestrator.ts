@@ -13,6 +13,7 @@ import { encodeToFit } from '../generate';
 import type { AnswerEvent, AnswerRequest, AnswerStats } from '../protocol';
 import { yieldToEventLoop } from '../yield';
 import { redact } from './corrections/redact';
+import { copyBias } from './grounding';
 import { SentenceSegmenter } from './segmenter';
 import type {
   AlignSettings,
@@ -80,6 +81,8 @@ export async function alignedAnswer(
   const eos = new Set(info.eosTokenIds);
   const maxAnswerTokens = Math.min(req.maxNewTokens, info.contextWindow - promptIds.length);
   engine.setSeed(req.seed);
+  // Answers about a given text keep to its words (drafts and sampled candidates alike).
+  const grounding = req.grounding ? [await copyBias(engine, req.grounding, promptIds.length)] : [];
 
   let committed = '';
   // Tokens from `mark` on are the generator's text since the last re-sync.
@@ -135,7 +138,7 @@ export async function alignedAnswer(
     let units = seg.push(prefix);
     let sampled = '';
     let ended = false;
-    engine.setLogitProcessors(opts.processors ?? []);
+    engine.setLogitProcessors([...grounding, ...(opts.processors ?? [])]);
     try {
       for (let i = 0; i < (opts.maxTokens ?? 96) && !units.length; i++) {
         if (engine.position() >= info.contextWindow - 1) break;
@@ -153,7 +156,7 @@ export async function alignedAnswer(
         sampled = now;
       }
     } finally {
-      engine.setLogitProcessors([]);
+      engine.setLogitProcessors(grounding);
     }
     if (!units.length) units = seg.flush();
     return { text: units[0] ?? '', ended };
@@ -292,6 +295,7 @@ export async function alignedAnswer(
   try {
     await engine.prefill(promptIds);
     prefillMs = performance.now() - t0;
+    engine.setLogitProcessors(grounding);
     let answerTokens = 0;
     generation: while (answerTokens < maxAnswerTokens) {
       await yieldToEventLoop();
@@ -327,6 +331,8 @@ export async function alignedAnswer(
       committed += tail;
       unchecked = tail;
     }
+  } finally {
+    engine.setLogitProcessors([]);
   }
   const totalMs = performance.now() - t0;
   const answerTokenCount = Math.max(0, (await engine.encode(messages, committed)).length - promptIds.length);
