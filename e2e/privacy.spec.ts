@@ -51,10 +51,13 @@ test('the Content-Security-Policy lets no page or worker that handles text reach
   expect(worker).toBeDefined();
   expect(await worker!.evaluate(() => fetch('https://huggingface.co/api/models').then(() => 'fetched', () => 'refused'))).toBe('refused');
   const csp = async (p: string) => (await request.get(p)).headers()['content-security-policy'];
-  for (const p of ['/', new URL(worker!.url()).pathname]) {
+  // The in-page assistant's frame too (it reads pages' text): any page may embed it, it reaches no other host.
+  for (const p of ['/', '/embed.html', new URL(worker!.url()).pathname]) {
     expect(await csp(p)).toContain("connect-src 'self' blob: data:;");
     expect(await csp(p)).not.toContain('huggingface');
   }
+  expect(await csp('/')).toContain("frame-ancestors 'self'");
+  expect(await csp('/embed.html')).toContain('frame-ancestors *');
   const html = await (await request.get('/')).text();
   expect(html).toContain('http-equiv="Content-Security-Policy"');
   // Only the download worker's script carries the model hosts.

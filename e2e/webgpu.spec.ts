@@ -76,3 +76,21 @@ test('the GPU process crashing mid-answer (device lost): the partial answer is k
   await setMaxTokens(page, 4);
   await expect(await sendAndWait(page, 'Hello', 170_000)).toHaveAttribute('data-status', 'done');
 });
+
+test('the in-page assistant on the demo article answers on WebGPU, cited', async ({ page }) => {
+  await page.goto('/demo/article.html');
+  const widget = page.locator('redraft-widget');
+  await widget.getByRole('button', { name: 'Ask about this page' }).click();
+  const panel = widget.getByRole('dialog', { name: 'Ask about this page' });
+  await expect(panel.getByRole('status')).toContainText('on WEBGPU', { timeout: 120_000 });
+  await panel.getByRole('textbox', { name: 'Question about this page' }).fill('How far can the beam be seen?');
+  await page.keyboard.press('Enter');
+  const turn = panel.locator('li.qa').last();
+  // SwiftShader is slow: the first cited sentence is enough; then Stop.
+  await expect(turn).toHaveAttribute('data-first-cited-ms', /\d+/, { timeout: 170_000 });
+  test.info().annotations.push({ type: 'first cited sentence (WebGPU, model loaded)', description: `${await turn.getAttribute('data-first-cited-ms')} ms` });
+  const quote = (await turn.locator('button.cite').first().getAttribute('data-quote'))!;
+  expect((await page.locator('article').innerText()).replace(/\s+/g, ' ')).toContain(quote);
+  await panel.getByRole('button', { name: 'Stop' }).click();
+  await expect(turn).toHaveAttribute('data-done', 'true', { timeout: 60_000 });
+});

@@ -2,6 +2,7 @@
 // model on WASM in its frame: mounting, style isolation both ways, cited answers whose quotes
 // are in the page, citation scrolling, prompt injection, keyboard use, and no request leaving
 // this machine.
+import http from 'node:http';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 
 const widget = (page: Page) => page.locator('redraft-widget');
@@ -69,6 +70,9 @@ test('a question on the article gets an answer cited to passages that contain th
   context.on('request', (r) => seen.push(r.url()));
   await page.setViewportSize({ width: 900, height: 500 });
   await page.goto('/demo/article.html');
+  // The model loads while the panel is open; the status says so, then says it is ready.
+  await launcher(page).click();
+  await expect(panel(page).getByRole('status')).toContainText('Ready: pocket-lm on WASM', { timeout: 120_000 });
   const turn = await ask(page, 'How far can the beam be seen?');
   await done(turn);
   const article = normalise(await page.locator('article').innerText());
@@ -80,7 +84,7 @@ test('a question on the article gets an answer cited to passages that contain th
   }
   const firstMs = Number(await turn.getAttribute('data-first-cited-ms'));
   expect(firstMs).toBeGreaterThan(0);
-  test.info().annotations.push({ type: 'first cited sentence (WASM, model load included)', description: `${firstMs} ms` });
+  test.info().annotations.push({ type: 'first cited sentence (WASM, model loaded)', description: `${firstMs} ms` });
 
   // The citation of the last paragraph: the page scrolls to it and outlines it.
   const last = cites.last();
@@ -131,7 +135,7 @@ test('the injection page: hidden instructions never reach the model, the visible
   await expect(failed.first()).toContainText('follows an instruction found in the page');
 });
 
-test('Esc closes the panel and focus goes back to the launcher; the keyboard alone opens it and asks', async ({ page }) => {
+test('the keyboard alone opens the panel into the question box; Esc closes it and focus goes back to the launcher', async ({ page }) => {
   await page.goto('/demo/product.html');
   await expect(launcher(page)).toBeVisible();
   await launcher(page).focus();
@@ -178,4 +182,30 @@ test('the bookmarklet on the About panel adds the widget to a page, and says so 
   const d = await dialog;
   expect(d.message()).toContain('security policy');
   await d.dismiss();
+});
+
+test('embedded by a page of another origin (cross-origin isolated too), the widget answers through its frame on Redraft’s origin', async ({ page, context }) => {
+  const seen: string[] = [];
+  context.on('request', (r) => seen.push(r.url()));
+  // Another site's server (127.0.0.1 and localhost are different sites) with the article on it.
+  const article = (await (await page.request.get('/demo/article.html')).text())
+    .replace('src="/redraft-widget.js"', 'src="http://localhost:4321/redraft-widget.js"')
+    .replace('href="demo.css"', 'href="http://localhost:4321/demo/demo.css" crossorigin');
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cross-Origin-Opener-Policy': 'same-origin' });
+    res.end(article);
+  });
+  await new Promise<void>((resolve) => server.listen(4393, '127.0.0.1', resolve));
+  try {
+    await page.goto('http://127.0.0.1:4393/article.html');
+    const turn = await ask(page, 'How far can the beam be seen?');
+    await done(turn);
+    await expect(turn.locator('.note')).not.toHaveClass(/error/);
+    expect(await turn.locator('button.cite').count()).toBeGreaterThan(0);
+    expect(page.frames().some((f) => f.url().startsWith('http://localhost:4321/embed.html'))).toBe(true);
+    // Only the two local servers were asked for anything.
+    expect(seen.filter((u) => /^https?:/.test(u) && !/^http:\/\/(localhost:4321|127\.0\.0\.1:4393)\//.test(u))).toEqual([]);
+  } finally {
+    server.close();
+  }
 });

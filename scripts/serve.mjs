@@ -34,4 +34,5 @@ const server = http.createServer((req, res) => {
 });
 server.listen(port, '127.0.0.1', () => {
   console.log(`Redraft is running at http://localhost:${port}/`);
+  console.log(`In-page assistant: <script src="http://localhost:${port}/redraft-widget.js" defer></script> (demo pages: http://localhost:${port}/demo/)`);
 });
