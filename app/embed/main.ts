@@ -8,6 +8,7 @@ import { toRedraftError } from '../../workers/errors';
 import { BUNDLED_MODEL, HUB_ONNX_MODELS } from '../../workers/engine/catalogue';
 import type { ModelSpec } from '../../workers/engine/types';
 import { llmBridge } from '../bridges/llm';
+import { useAligner } from '../stores/aligner';
 import { answerService } from '../stores/answer-service';
 import { useModel } from '../stores/model';
 import { useSettings } from '../stores/settings';
@@ -15,7 +16,7 @@ import { groundingFor, pagePrompt } from '../widget/page-text';
 import { TAG, isTagged, type FromFrame, type ToFrame } from '../widget/protocol';
 
 /** Words an answer about a page may take: a few sentences. */
-const MAX_NEW_TOKENS = 160;
+const MAX_NEW_TOKENS = 100;
 
 // The page that embeds this frame: Chromium names it (ancestorOrigins); elsewhere the widget
 // passes it in the address. Messages go to that origin only and are taken from it only.
@@ -51,6 +52,8 @@ function loadModel(): Promise<boolean> {
       const { loaded, error } = useModel.getState();
       if (!ok || !loaded) throw error ?? new Error('the model did not load');
       post({ type: 'status', state: 'ready', text: `${loaded.id} on ${loaded.backend.toUpperCase()}`, model: loaded.id, backend: loaded.backend });
+      // The corrector too, while the reader types: the first question need not wait for it.
+      void useAligner.getState().prepare(loaded.backend, DEFAULT_ALIGN_SETTINGS.alignerToken).catch(() => {});
       return true;
     } catch (e) {
       ready = null; // the next question tries again

@@ -187,7 +187,7 @@ function mount(script: HTMLScriptElement | null): void {
       a.append(h('span', { className: 'sentence' }, stripMarkers(s.text)));
       if (s.citation) {
         const n = s.citation.passage;
-        const b = h('button', { type: 'button', className: 'cite', title: `“${s.citation.quote}” — show it in the page` }, `${n}`);
+        const b = h('button', { type: 'button', className: 'cite', title: `“${s.citation.quote}” — show it in the page` }, `[${n}]`);
         b.dataset.passage = String(n);
         b.dataset.quote = s.citation.quote;
         b.setAttribute('aria-label', `Source ${n}: show “${s.citation.quote}” in the page`);
@@ -236,6 +236,7 @@ function mount(script: HTMLScriptElement | null): void {
 
   const finish = (t: Turn, stats: AnswerStats | null, error?: string) => {
     if (stats) {
+      t.el.note.textContent = '';
       // The final text is the reference: committed sentences, then (stopped) what was drafted.
       const trails = stats.alignment?.trails ?? [];
       const finals = trails.map((tr) => tr.final).join('');
@@ -250,6 +251,7 @@ function mount(script: HTMLScriptElement | null): void {
       }
       t.pending = '';
       if (stats.reason === 'stopped') t.el.note.textContent = 'Stopped.';
+      if (stats.reason === 'length') t.el.note.textContent = 'The answer reached its length limit.';
       if (!stats.text.trim()) t.el.note.textContent = 'The model gave no answer.';
     }
     if (error) {
@@ -284,7 +286,8 @@ function mount(script: HTMLScriptElement | null): void {
     if (!t) return;
     if (msg.type === 'event') {
       const ev = msg.event;
-      if (ev.type === 'token') t.pending += ev.text;
+      if (ev.type === 'started') t.el.note.textContent = '';
+      else if (ev.type === 'token') t.pending += ev.text;
       else if (ev.type === 'rewound') {
         t.pending = '';
         t.el.note.textContent = `Correcting sentence ${ev.index + 1}…`;
