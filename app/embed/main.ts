@@ -40,6 +40,7 @@ let ready: Promise<boolean> | null = null;
 
 function loadModel(): Promise<boolean> {
   ready ??= (async () => {
+    post({ type: 'status', state: 'loading', text: 'Starting the model…' });
     await useSettings.getState().hydrate();
     const { backend } = useSettings.getState();
     const spec = chosenModel(new URLSearchParams(location.search).get('model'));

@@ -182,6 +182,8 @@ function mount(script: HTMLScriptElement | null): void {
 
   const renderAnswer = (t: Turn) => {
     const a = t.el.answer;
+    // The list follows the answer while the reader is at its end.
+    const following = answers.scrollHeight - answers.scrollTop - answers.clientHeight < 24;
     a.replaceChildren();
     for (const s of t.committed) {
       a.append(h('span', { className: 'sentence' }, stripMarkers(s.text)));
@@ -195,6 +197,7 @@ function mount(script: HTMLScriptElement | null): void {
       }
     }
     if (t.pending) a.append(h('span', { className: 'pending' }, stripMarkers(t.pending)));
+    if (following) answers.scrollTop = answers.scrollHeight;
   };
 
   const commit = (t: Turn, text: string, trail?: SentenceTrail) => {
@@ -324,7 +327,7 @@ function mount(script: HTMLScriptElement | null): void {
     stopButton.hidden = false;
     if (!modelReady) t.el.note.textContent = 'The model is loading; the answer starts when it is ready.';
     send({ tag: TAG, type: 'ask', id: t.id, question, passages: t.passages, instructions: t.instructions });
-    li.scrollIntoView({ block: 'nearest' });
+    answers.scrollTop = answers.scrollHeight;
   };
 
   // ---- opening, closing, keys ----
