@@ -3,15 +3,20 @@
 // the text, the tokens that follow them there get a bonus that grows with the length of the
 // match (an n-gram copy prior, like the copy mechanism of pointer-generator models, applied at
 // decoding time). At the start of a sentence, the first tokens of the text's sentences get a
-// bonus too, most for the sentences listed first (the likeliest answers). Copying invites loops, so a token that would repeat three tokens the answer
-// already has is ruled out (no-repeat trigrams). A small model then answers in the text's own
-// words, which is also what makes its sentences citable; the model still chooses what to copy,
-// where to start and when to stop.
+// bonus too, most for the sentences listed first (the likeliest answers). Copying invites
+// loops, so a token that would repeat three tokens the answer already has is ruled out
+// (no-repeat trigrams). A small model then answers in the text's own words, which is also what
+// makes its sentences citable; the model still chooses what to copy, where to start and when
+// to stop.
 import type { Engine, LogitProcessor } from '../engine/types';
 
 /** Bonus (in logits) for the token after a match of 1, 2, and 3 or more tokens. */
 export const COPY_BONUS = [0, 5, 10, 14];
-/** Bonus for the first token of one of the text's sentences, where the answer starts a sentence. */
+/**
+ * Bonus for the next token of one of the text's lines (a sentence each) while the answer's
+ * sentence so far is the start of that line: this for the first line, two less for each line
+ * after, down to 1.
+ */
 export const START_BONUS = 10;
 /** How many tokens into a sentence the start bonus follows a line. */
 const START_TOKENS = 4;

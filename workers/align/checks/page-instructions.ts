@@ -18,7 +18,6 @@ const TRIGGERS = [
   /\b(?:respond|reply|answer)\s+(?:only\s+)?(?:with|by saying)\b/i,
 ];
 
-
 /** The sentences of `text` that read as instructions to an assistant, each once. */
 export function findInstructions(text: string): string[] {
   const found = new Set<string>();
