@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { ModalDialog } from './ModalDialog';
 
 /** The bookmarklet's code: adds the widget from this origin to whatever page is open. */
 export function bookmarkletCode(origin: string): string {
@@ -11,21 +12,14 @@ export function bookmarkletCode(origin: string): string {
  * pages. A modal dialog; Esc closes it.
  */
 export function AboutPanel({ onClose }: { onClose(): void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const bookmarklet = useRef<HTMLAnchorElement>(null);
   useEffect(() => {
-    const d = dialog.current;
-    if (d && !d.open) d.showModal?.();
     // React refuses javascript: addresses in JSX (rightly, for text from elsewhere); this one is ours.
     bookmarklet.current?.setAttribute('href', `javascript:${encodeURIComponent(bookmarkletCode(location.origin))}`);
   }, []);
   const tag = `<script src="${location.origin}/redraft-widget.js" defer></script>`;
   return (
-    <dialog ref={dialog} className="network-panel about-panel" aria-label="About Redraft" onClose={onClose} onCancel={onClose}>
-      <header>
-        <h2>About Redraft</h2>
-        <button className="ghost" onClick={onClose} aria-label="Close about">Close</button>
-      </header>
+    <ModalDialog title="About Redraft" className="network-panel about-panel" onClose={onClose} closeLabel="Close about">
       <p>
         Redraft runs a language model on this machine, in your browser. Each sentence of an answer is
         checked, and corrected when it fails, before the answer goes on. Nothing you type leaves the
@@ -50,6 +44,6 @@ export function AboutPanel({ onClose }: { onClose(): void }) {
         Try it on the <a href="/demo/index.html">demo pages</a>: an article, a long technical guide, a
         product page, and a page that tries prompt injection.
       </p>
-    </dialog>
+    </ModalDialog>
   );
 }

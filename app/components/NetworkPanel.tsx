@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
+import { ModalDialog } from './ModalDialog';
 import { useNetwork, type LoggedRequest } from '../stores/network';
 
 function size(r: LoggedRequest): string {
@@ -28,20 +29,11 @@ function shortUrl(url: string): string {
 export function NetworkPanel({ onClose }: { onClose(): void }) {
   const requests = useNetwork((s) => s.requests);
   const [onlyOther, setOnlyOther] = useState(false);
-  const dialog = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const d = dialog.current;
-    if (d && !d.open) d.showModal?.();
-  }, []);
   const elsewhere = requests.filter((r) => !r.local);
   const shown = onlyOther ? elsewhere : requests;
   const bytes = requests.reduce((t, r) => t + r.transferSize, 0);
   return (
-    <dialog ref={dialog} className="network-panel" aria-label="Network requests" onClose={onClose} onCancel={onClose}>
-      <header>
-        <h2>Network requests</h2>
-        <button className="ghost" onClick={onClose} aria-label="Close network requests">Close</button>
-      </header>
+    <ModalDialog title="Network requests" className="network-panel" onClose={onClose} closeLabel="Close network requests">
       <p className="network-summary" role="status">
         {requests.length} request{requests.length === 1 ? '' : 's'} since this page opened, {kb(bytes)} over the network;{' '}
         {elsewhere.length === 0
@@ -73,6 +65,6 @@ export function NetworkPanel({ onClose }: { onClose(): void }) {
           </tbody>
         </table>
       </div>
-    </dialog>
+    </ModalDialog>
   );
 }

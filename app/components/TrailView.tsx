@@ -1,6 +1,7 @@
 import { diffWords } from 'diff';
 import { useEffect, useRef } from 'react';
 import type { SentenceTrail } from '../../workers/align/types';
+import { ModalDialog } from './ModalDialog';
 
 const CUT: Record<NonNullable<SentenceTrail['budgetCut']>, string> = {
   rewinds: 'the rewinds budget ran out',
@@ -70,21 +71,15 @@ interface Props {
 export function TrailView({ trails, focus, onClose }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
-    const d = dialog.current;
-    if (d && !d.open) d.showModal?.();
-    if (focus !== undefined) d?.querySelector(`[data-sentence="${focus}"]`)?.scrollIntoView({ block: 'start' });
+    if (focus !== undefined) dialog.current?.querySelector(`[data-sentence="${focus}"]`)?.scrollIntoView({ block: 'start' });
   }, [focus]);
   const shown = trails.filter((t) => t.corrected || t.rewinds > 0 || t.index === focus);
   return (
-    <dialog ref={dialog} className="trail-view" aria-label="Review trail" onClose={onClose} onCancel={onClose}>
-      <header>
-        <h2>Review trail</h2>
-        <button className="ghost" onClick={onClose} autoFocus>Close</button>
-      </header>
+    <ModalDialog title="Review trail" className="trail-view" onClose={onClose} autoFocusClose dialogRef={dialog}>
       <p className="hint">
         {trails.length} sentence{trails.length === 1 ? '' : 's'} checked, {trails.filter((t) => t.corrected).length} corrected.
       </p>
       {shown.map((t) => <Trail key={t.index} trail={t} />)}
-    </dialog>
+    </ModalDialog>
   );
 }
