@@ -262,6 +262,7 @@ function mount(script: HTMLScriptElement | null): void {
       t.el.note.classList.add('error');
     }
     t.el.root.dataset.done = 'true';
+    t.el.root.removeAttribute('aria-busy');
     renderAnswer(t);
     renderWhy(t, stats);
     if (active === t) {
@@ -306,6 +307,8 @@ function mount(script: HTMLScriptElement | null): void {
 
   const ask = (question: string) => {
     const li = h('li', { className: 'qa' });
+    // Screen readers hear the answer once it is written, not every re-render while it streams.
+    li.setAttribute('aria-busy', 'true');
     const answer = h('p', { className: 'a' });
     const note = h('p', { className: 'note' });
     const why = h('details', { className: 'why' });
