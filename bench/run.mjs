@@ -8,7 +8,9 @@
 // Also the size of what the main page loads before any worker starts, and the cost of the
 // sentence loop: for `off`, each check alone (no rewinds allowed) and each correction (a rule on
 // "the" makes most sentences fail) and the default pipeline, answer tokens per second and time
-// to the first committed sentence, as ratios to `off` measured in the same page (WASM).
+// to the first committed sentence, as ratios to `off` measured in the same page (WASM). And the
+// in-page assistant on the demo article: question to first cited sentence (WASM; WebGPU too in
+// the full run).
 // Writes bench/results/<timestamp>.json and prints a table.
 import { execSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -295,6 +297,51 @@ async function measureMethods({ backend, flags, maxTokens, runs }) {
   return { backend, prompt: 'Tell me a story.', maxTokens, temperature: 0, runs, engineLoop, methods: byName, raw: rows };
 }
 
+/**
+ * The in-page assistant on the demo article: from pressing Enter to the first sentence shown
+ * with a citation (the widget's own `data-first-cited-ms`), with the model and the corrector
+ * loaded; the whole answer too where it is run to the end (WASM).
+ */
+async function measureWidget({ backend, flags, runs, toEnd }) {
+  const browser = await chromium.launch({ executablePath, args: [...quiet, ...flags] });
+  const firstCited = [];
+  const answered = [];
+  try {
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    const page = await context.newPage();
+    await page.goto(`http://localhost:${PORT}/demo/article.html`);
+    const widget = page.locator('redraft-widget');
+    await widget.getByRole('button', { name: 'Ask about this page' }).click();
+    const panel = widget.getByRole('dialog', { name: 'Ask about this page' });
+    await panel.getByRole('status').filter({ hasText: 'Ready' }).waitFor({ timeout: 300_000 });
+    // The frame loads the corrector once the model is ready; let it finish.
+    await page.waitForTimeout(5000);
+    for (let i = 0; i < runs; i++) {
+      await panel.getByRole('textbox', { name: 'Question about this page' }).fill(WIDGET_QUESTION);
+      const t0 = Date.now();
+      await page.keyboard.press('Enter');
+      const turn = panel.locator('li.qa').nth(i);
+      await turn.and(page.locator('[data-first-cited-ms]')).waitFor({ timeout: 300_000 });
+      firstCited.push(Number(await turn.getAttribute('data-first-cited-ms')));
+      if (!toEnd) await panel.getByRole('button', { name: 'Stop' }).click();
+      await turn.and(page.locator('[data-done]')).waitFor({ timeout: 300_000 });
+      if (toEnd) answered.push(Date.now() - t0);
+      process.stdout.write(`  in-page ${backend} run ${i + 1}/${runs}: first cited sentence ${firstCited.at(-1)} ms\n`);
+    }
+  } finally {
+    await browser.close();
+  }
+  return {
+    backend,
+    page: '/demo/article.html',
+    question: WIDGET_QUESTION,
+    runs,
+    firstCitedSentenceMs: { median: median(firstCited), spread: spread(firstCited) },
+    wholeAnswerMs: answered.length ? { median: median(answered), spread: spread(answered) } : null,
+  };
+}
+const WIDGET_QUESTION = 'How far can the beam be seen?';
+
 const server = spawn(process.execPath, ['scripts/serve.mjs', '--port', String(PORT)], { stdio: ['ignore', 'pipe', 'inherit'] });
 await new Promise((resolve) => server.stdout.once('data', resolve));
 try {
@@ -318,6 +365,9 @@ try {
     console.log('Measuring the sentence loop on WebGPU (1 run per method, 8-token answers)…');
     out.sentenceLoopWebGPU = await measureMethods({ backend: 'webgpu', flags: ['--enable-unsafe-webgpu'], maxTokens: 8, runs: 1 });
   }
+  console.log('Measuring the in-page assistant on the demo article…');
+  out.inPage = [await measureWidget({ backend: 'wasm', flags: [], runs: quick ? 1 : 3, toEnd: true })];
+  if (!quick) out.inPage.push(await measureWidget({ backend: 'webgpu', flags: ['--enable-unsafe-webgpu'], runs: 1, toEnd: false }));
   mkdirSync(outDir, { recursive: true });
   const file = path.join(outDir, `${out.date.replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(out, null, 2));
@@ -343,6 +393,13 @@ try {
     }
     const el = loop.engineLoop;
     console.log(`raw engine step loop ${el.rawTokensPerSecond.toFixed(1)} tok/s; answer loop, events dropped in the worker ${el.silentAnswerTokensPerSecond.toFixed(1)} tok/s; answer loop with checks off, streaming to the page ${el.offTokensPerSecond.toFixed(1)} tok/s: the loop costs ${(100 * el.offCostShare).toFixed(1)}%`);
+  }
+  console.log('\nin-page assistant (demo article, model and corrector loaded)');
+  console.log('backend | runs | question → first cited sentence ms | whole answer ms');
+  console.log('--------|------|------------------------------------|----------------');
+  for (const w of out.inPage) {
+    const c = w.firstCitedSentenceMs;
+    console.log(`${w.backend.padEnd(7)} | ${String(w.runs).padEnd(4)} | ${`${f(c.median)} (${c.spread.map(f).join('–')})`.padEnd(34)} | ${w.wholeAnswerMs ? f(w.wholeAnswerMs.median) : '-'}`);
   }
   console.log(`\nwrote ${file}`);
 } finally {

@@ -28,6 +28,7 @@ try {
   for (const b of bench.backends ?? []) if (!finite(b.decodeTokensPerSecond?.median)) fail(`bench: no decode speed for ${b.backend}`);
   const methods = bench.sentenceLoop?.methods ?? [];
   if (methods[0]?.name !== 'off' || methods.some((m) => !finite(m.tokensPerSecondRatio))) fail('bench: bad sentence-loop table');
+  if (!finite(bench.inPage?.[0]?.firstCitedSentenceMs?.median)) fail('bench: no in-page assistant time');
   console.log(`bench smoke: eval (${ev.summary.length} methods) and bench (${bench.backends.length} backends, ${methods.length} methods) wrote well-formed results`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
