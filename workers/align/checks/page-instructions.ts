@@ -13,7 +13,10 @@ const TRIGGERS = [
   /\b(?:new|updated|real|hidden)\s+(?:instructions?|system prompt)\b/i,
   /\bsystem prompt\b/i,
   /\b(?:you are now|from now on,? you|act as)\b/i,
-  /\b(?:ai|assistants?|chatbots?|language models?|llms?|bots?)\b[^.!?]{0,40}\b(?:must|should|shall|will|are required to|reading this|summari[sz]ing)\b/i,
+  // Addressed to an assistant at work on this text (not any sentence about AI that says "should").
+  /\b(?:ai|assistants?|chatbots?|language models?|llms?|bots?|agents?)\b[^.!?]{0,30}\b(?:reading|summari[sz]ing|processing|parsing|browsing|answering questions about)\s+this\b/i,
+  /\b(?:note|message|instructions?|attention)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?(?:ai|assistants?|chatbots?|language models?|llms?|bots?|agents?)\b/i,
+  /\bif you are an?\s+(?:ai|assistant|chatbot|language model|llm|bot|agent)\b/i,
   /\b(?:tell|inform|instruct|urge|ask|advise|direct|remind)\s+(?:the\s+)?(?:user|reader|visitor|human)s?\b/i,
   /\b(?:respond|reply|answer)\s+(?:only\s+)?(?:with|by saying)\b/i,
 ];
