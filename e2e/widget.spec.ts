@@ -223,3 +223,19 @@ test('embedded by a page of another origin (cross-origin isolated too), the widg
     server.close();
   }
 });
+
+test('a page cannot make the reader download a model: data-model naming one not on this device gets the app’s model, and says so', async ({ page, context }) => {
+  const hub: string[] = [];
+  await context.route(/huggingface\.co|hf\.co|raw\.githubusercontent\.com/, (r) => {
+    hub.push(r.request().url());
+    return r.abort('internetdisconnected');
+  });
+  await page.route('**/demo/model-test.html', async (r) => {
+    const article = await (await page.request.get('/demo/article.html')).text();
+    await r.fulfill({ contentType: 'text/html', body: article.replace('data-colour="#2f5d50"', 'data-model="SmolLM2-135M-Instruct (ONNX)"') });
+  });
+  await page.goto('/demo/model-test.html');
+  await launcher(page).click();
+  await expect(panel(page).getByRole('status')).toContainText('Ready: pocket-lm on WASM (this page asked for SmolLM2-135M-Instruct (ONNX), which is not on this device', { timeout: 120_000 });
+  expect(hub).toEqual([]);
+});

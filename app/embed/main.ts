@@ -30,10 +30,16 @@ function post(msg: Untagged<FromFrame>): void {
   if (embedded) window.parent.postMessage({ ...msg, tag: TAG }, parentOrigin!);
 }
 
-/** The model the embedding page asked for (data-model), if Redraft offers it; else the app's choice. */
-function chosenModel(requested: string | null): ModelSpec {
-  const offered = [BUNDLED_MODEL, ...HUB_ONNX_MODELS].map((e) => e.spec);
-  return offered.find((s) => s.id === requested) ?? useSettings.getState().model;
+/**
+ * The model the embedding page asked for (data-model) if Redraft offers it and it is on this
+ * device already; else the one chosen in the app. A page cannot make the reader download a model.
+ */
+async function chosenModel(requested: string | null): Promise<{ spec: ModelSpec; note: string }> {
+  const mine = useSettings.getState().model;
+  const asked = [BUNDLED_MODEL, ...HUB_ONNX_MODELS].map((e) => e.spec).find((s) => s.id === requested);
+  if (!asked) return { spec: mine, note: requested ? ` (this page asked for “${requested}”, which Redraft does not offer)` : '' };
+  if (asked.kind === 'bundled' || (await llmBridge.call((api) => api.isCached(asked)).catch(() => false))) return { spec: asked, note: '' };
+  return { spec: mine, note: ` (this page asked for ${asked.id}, which is not on this device: download it in Redraft to use it here)` };
 }
 
 let ready: Promise<boolean> | null = null;
@@ -43,16 +49,18 @@ function loadModel(): Promise<boolean> {
     post({ type: 'status', state: 'loading', text: 'Starting the model…' });
     await useSettings.getState().hydrate();
     const { backend } = useSettings.getState();
-    const spec = chosenModel(new URLSearchParams(location.search).get('model'));
+    let note = '';
     const unsubscribe = useModel.subscribe((s) => {
       if (s.loading) post({ type: 'status', state: 'loading', text: s.loading.progress.text ?? 'Loading…', fraction: s.loading.progress.fraction });
     });
     try {
       await useModel.getState().detectBackend(backend);
-      const ok = await useModel.getState().load(spec, backend);
+      const chosen = await chosenModel(new URLSearchParams(location.search).get('model'));
+      note = chosen.note;
+      const ok = await useModel.getState().load(chosen.spec, backend);
       const { loaded, error } = useModel.getState();
       if (!ok || !loaded) throw error ?? new Error('the model did not load');
-      post({ type: 'status', state: 'ready', text: `${loaded.id} on ${loaded.backend.toUpperCase()}`, model: loaded.id, backend: loaded.backend });
+      post({ type: 'status', state: 'ready', text: `${loaded.id} on ${loaded.backend.toUpperCase()}${note}`, model: loaded.id, backend: loaded.backend });
       // The corrector too, while the reader types: the first question need not wait for it.
       void useAligner.getState().prepare(loaded.backend, DEFAULT_ALIGN_SETTINGS.alignerToken).catch(() => {});
       return true;
