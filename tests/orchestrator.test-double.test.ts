@@ -237,3 +237,65 @@ describe('sentence loop (test double engine)', () => {
     expect(events.some((e) => e.type === 'sentence-checked')).toBe(false);
   });
 });
+
+describe('sentence loop with sources (test double engine)', () => {
+  const sources = {
+    question: 'How tall is the tower?',
+    notFound: 'The page doesn’t say.',
+    passages: [
+      { id: 1, text: 'The tower is 41 metres tall and has 120 steps. Stonemasons worked through two summers to finish it.' },
+      { id: 2, text: 'The lamp burned whale oil until 1904. Three keepers lived at the light.' },
+    ],
+  };
+  const grounded = (script: string[][], question = sources.question) =>
+    run(script, { check: 'off', correction: 'redact', rules: [], sources: { ...sources, question } });
+
+  it('commits a supported sentence, with its passage and quote in the trail', async () => {
+    const { stats } = await grounded([['The tower is 41 metres tall.']]);
+    expect(stats.text).toBe('The tower is 41 metres tall.');
+    expect(stats.alignment!.trails[0].candidates[0].verdict).toMatchObject({ pass: true, support: { passage: 1, quote: 'The tower is 41 metres tall and has 120 steps.' } });
+  });
+
+  it('replaces an unsupported sentence by the source sentence it tried to say, cited', async () => {
+    const { stats } = await grounded([['The tower is 42 metres tall.']]);
+    expect(stats.text).toBe('The tower is 41 metres tall and has 120 steps.');
+    const trail = stats.alignment!.trails[0];
+    expect(trail.candidates.map((c) => c.source)).toEqual(['draft', 'extract']);
+    expect(trail.candidates[0].verdict).toMatchObject({ pass: false, ungrounded: true });
+    expect(trail.candidates[0].verdict.evidence).toMatch(/not supported by the sources.*not 42/);
+  });
+
+  it('ends the answer at a sentence nothing can replace, instead of filling to the length cap', async () => {
+    const { stats, events } = await grounded([['The tower is 41 metres tall.'], [' The tower is the most common of the honey bee.'], [' Bye now, friends.']]);
+    expect(stats.text).toBe('The tower is 41 metres tall.');
+    expect(stats.reason).toBe('eos');
+    const dropped = stats.alignment!.trails[1];
+    expect(dropped).toMatchObject({ dropped: true, final: '' });
+    // Nothing of the dropped sentence or after it reached the reader as committed text.
+    expect(events.filter((e) => e.type === 'sentence-committed').map((e) => (e as { text: string }).text)).toEqual(['The tower is 41 metres tall.', '']);
+  });
+
+  it('a sentence that repeats one already said, or is off the question, is not committed', async () => {
+    const { stats } = await grounded([['The tower is 41 metres tall.'], [' The tower is 41 metres tall and has 120 steps.'], [' The lamp burned whale oil until 1904.']]);
+    expect(stats.text).toBe('The tower is 41 metres tall.');
+    expect(stats.alignment!.trails[1].candidates[0].verdict.evidence).toMatch(/repeats/);
+  });
+
+  it('a sentence that follows the last cited one in its passage goes on the answer', async () => {
+    const { stats } = await grounded([['The tower is 41 metres tall.'], [' Stonemasons worked through two summers to finish it.']]);
+    expect(stats.text).toBe('The tower is 41 metres tall. Stonemasons worked through two summers to finish it.');
+  });
+
+  it('says plainly that the sources do not answer, without drafting, when they do not', async () => {
+    const { stats, engine } = await grounded([['The capital of Peru is Lima.']], 'What is the capital of Peru?');
+    expect(stats.text).toBe('The page doesn’t say.');
+    expect(engine.steps).toBe(0);
+    expect(stats.alignment!.trails[0].candidates[0].source).toBe('not-found');
+  });
+
+  it('replaces a supported sentence that is off the question by the source sentence that answers it', async () => {
+    const { stats } = await grounded([['Stonemasons worked through two summers to finish it.']], 'How tall is the tower?');
+    expect(stats.text).toBe('The tower is 41 metres tall and has 120 steps.');
+    expect(stats.alignment!.trails[0].candidates[0].verdict.evidence).toMatch(/does not bear on the question/);
+  });
+});

@@ -1,6 +1,7 @@
 // Types shared by the llm worker and the UI: requests in, events out.
 
 import type { AlignSettings, CheckId, CorrectionId, SentenceTrail, Verdict } from './align/types';
+import type { GroundingSources } from './align/support';
 import type { Backend, ChatMessage, SamplingOptions } from './engine/types';
 
 export interface AnswerRequest {
@@ -16,6 +17,12 @@ export interface AnswerRequest {
    * sequences and starting sentences where its sentences start (workers/align/grounding.ts).
    */
   grounding?: string;
+  /**
+   * Passages the answer must keep to: each sentence is shown only when one of them supports it
+   * (else it is replaced by a source sentence, or the answer ends), and an answer the sources do
+   * not hold is `notFound`. Runs the sentence loop even with the checks off.
+   */
+  sources?: GroundingSources;
 }
 
 export interface AlignmentStats {

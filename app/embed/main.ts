@@ -12,7 +12,7 @@ import { useAligner } from '../stores/aligner';
 import { answerService } from '../stores/answer-service';
 import { useModel } from '../stores/model';
 import { useSettings } from '../stores/settings';
-import { groundingFor, pagePrompt } from '../widget/page-text';
+import { groundingFor, pagePrompt, pageSources } from '../widget/page-text';
 import { TAG, isTagged, type FromFrame, type ToFrame } from '../widget/protocol';
 
 /** Words an answer about a page may take: a few sentences. */
@@ -105,6 +105,8 @@ async function ask(msg: Extract<ToFrame, { type: 'ask' }>): Promise<void> {
         seed: seed ?? hash(`${msg.question}\n${msg.passages.map((p) => p.text).join('\n')}`),
         align: { ...DEFAULT_ALIGN_SETTINGS, pageInstructions: msg.instructions },
         grounding: groundingFor(msg.question, msg.passages),
+        // Every sentence shown must be supported by a passage; else the page's own sentence, or the end.
+        sources: pageSources(msg.question, msg.passages),
       },
       (event) => post({ type: 'event', id: msg.id, event }),
     );

@@ -5,6 +5,7 @@
 // prompt, never instructions; see the widget's prompt.
 import { Readability } from '@mozilla/readability';
 import MiniSearch from 'minisearch';
+import type { GroundingSources } from '../../workers/align/support';
 
 export interface Passage {
   /** 1-based, the number the answer cites as [n]. */
@@ -174,6 +175,24 @@ export function retrieve(page: PageText, question: string, k = 3): Passage[] {
   const found = hits.slice(0, k).map((h) => byId.get(h.id as number)!).filter(Boolean);
   // A question with no word in common with the page: the page's opening is the best guess.
   return found.length ? found : page.passages.slice(0, k);
+}
+
+/** Passages sent with a question, and the words they may take together (the model's context is small). */
+export const PASSAGES = 3;
+export const PASSAGE_WORDS_MAX = 330;
+
+/** The passages a question is answered from: the best matches, as many as fit. */
+export function passagesFor(page: PageText, question: string): Passage[] {
+  let words = 0;
+  return retrieve(page, question, PASSAGES).filter((p, i) => (words += p.text.split(' ').length) <= PASSAGE_WORDS_MAX || i === 0);
+}
+
+/** What an answer about the page says when the page does not answer the question. */
+export const PAGE_NOT_FOUND = 'The page doesn’t say.';
+
+/** The answer's sources: the passages, each labelled by its headings; see workers/align/support.ts. */
+export function pageSources(question: string, passages: Passage[]): GroundingSources {
+  return { question, notFound: PAGE_NOT_FOUND, passages: passages.map((p) => ({ id: p.id, label: p.headings.join(' › '), text: p.text })) };
 }
 
 /** The fence around page text in the prompt; page text can never contain it (it is removed). */

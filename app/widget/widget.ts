@@ -15,13 +15,11 @@ import type { SentenceTrail } from '../../workers/align/types';
 import { findInstructions } from '../../workers/align/checks/page-instructions';
 import type { AnswerStats } from '../../workers/protocol';
 import { cite, stripMarkers, type Citation } from './cite';
-import { NoReadableTextError, readPage, retrieve, type PageText, type Passage } from './page-text';
+import { NoReadableTextError, passagesFor, readPage, type PageText, type Passage } from './page-text';
 import { TAG, isTagged, type FromFrame, type ToFrame } from './protocol';
 import css from './widget.css?inline';
 
 /** Passages sent with a question: what fits the bundled model's context beside the answer. */
-const PASSAGES = 3;
-const PASSAGE_WORDS_MAX = 330;
 /** A frame that has said nothing by then is taken as blocked (the page's CSP, most often). */
 const FRAME_SILENT_MS = 20_000;
 
@@ -322,8 +320,7 @@ function mount(script: HTMLScriptElement | null): void {
       finish(t, null, e instanceof NoReadableTextError ? e.message : `This page could not be read: ${(e as Error).message}`);
       return;
     }
-    let words = 0;
-    t.passages = retrieve(t.page, question, PASSAGES).filter((p) => (words += p.text.split(' ').length) <= PASSAGE_WORDS_MAX || p === t.page!.passages[0]);
+    t.passages = passagesFor(t.page, question);
     t.instructions = findInstructions(allText(document));
     active = t;
     askButton.hidden = true;

@@ -5,10 +5,12 @@
 import { AlignerUnavailableError } from '../errors';
 import type { Engine } from '../engine/types';
 import { AlignerJudgeCheck } from './checks/aligner-judge';
+import { GroundingCheck } from './checks/grounding';
 import { PageInstructionsCheck } from './checks/page-instructions';
 import { RainSelfEvalCheck } from './checks/rain-self-eval';
 import { RulesCheck } from './checks/rules-check';
 import { AlignerRewriteCorrection } from './corrections/aligner-rewrite';
+import { ExtractiveCorrection } from './corrections/extract';
 import { RainSearchCorrection } from './corrections/rain-search';
 import { RedactCorrection } from './corrections/redact';
 import { RewriteCorrection } from './corrections/rewrite';
@@ -32,24 +34,31 @@ export function makeMethods(corrector: Corrector | null): MethodFactory {
         return new RulesCheck(settings.rules);
     }
   };
+  const configuredCorrection = (settings: AlignSettings): Correction => {
+    switch (settings.correction) {
+      case 'aligner':
+        return new AlignerRewriteCorrection(needCorrector());
+      case 'rewrite':
+        return new RewriteCorrection();
+      case 'rain-search':
+        return new RainSearchCorrection();
+      case 'transfer-q':
+        return new TransferQCorrection(corrector);
+      case 'redact':
+        return new RedactCorrection();
+    }
+  };
   return {
     check(settings: AlignSettings, engine: Engine): Check {
-      const inner = configuredCheck(settings, engine);
-      return settings.pageInstructions?.length ? new PageInstructionsCheck(inner, settings.pageInstructions) : inner;
+      // Page instructions first (a sentence that follows one is withheld even when the page has
+      // it word for word), then support in the sources, then the configured check.
+      const configured = configuredCheck(settings, engine);
+      const grounded = settings.sources ? new GroundingCheck(configured, settings.sources) : configured;
+      return settings.pageInstructions?.length ? new PageInstructionsCheck(grounded, settings.pageInstructions) : grounded;
     },
     correction(settings: AlignSettings): Correction {
-      switch (settings.correction) {
-        case 'aligner':
-          return new AlignerRewriteCorrection(needCorrector());
-        case 'rewrite':
-          return new RewriteCorrection();
-        case 'rain-search':
-          return new RainSearchCorrection();
-        case 'transfer-q':
-          return new TransferQCorrection(corrector);
-        case 'redact':
-          return new RedactCorrection();
-      }
+      const configured = configuredCorrection(settings);
+      return settings.sources ? new ExtractiveCorrection(configured, settings.sources) : configured;
     },
   };
 }

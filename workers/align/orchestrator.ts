@@ -13,8 +13,11 @@ import { encodeToFit } from '../generate';
 import type { AnswerEvent, AnswerRequest, AnswerStats } from '../protocol';
 import { yieldToEventLoop } from '../yield';
 import { redact } from './corrections/redact';
+import { GroundingCheck } from './checks/grounding';
+import { RulesCheck } from './checks/rules-check';
 import { copyBias } from './grounding';
 import { SentenceSegmenter } from './segmenter';
+import { sourceIndex } from './support';
 import type {
   AlignSettings,
   BudgetCut,
@@ -75,6 +78,9 @@ export async function alignedAnswer(
   emit({ type: 'started', promptTokens: promptIds.length, droppedMessages, backend: info.backend, model: info.id });
   const question = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
   const check = methods.check(settings, engine);
+  // With sources, support is checked even where nothing else is (time budget spent, corrector gone).
+  const sources = settings.sources;
+  const supportOnly = sources ? new GroundingCheck(new RulesCheck([]), sources) : null;
   const correction = methods.correction(settings);
   const budgets = settings.budgets;
   const sampling: SamplingOptions = { ...req.sampling, reportTopK: 5 };
@@ -96,6 +102,8 @@ export async function alignedAnswer(
   let prefillMs = 0;
   let reason: AnswerStats['reason'] = 'length';
   let unchecked = '';
+  /** Set when a sentence no source supports could not be replaced: the answer ends before it. */
+  let endedBySources = false;
   const segmenter = new SentenceSegmenter();
   const trails: SentenceTrail[] = [];
 
@@ -275,6 +283,20 @@ export async function alignedAnswer(
       dirty = true;
       addedMs += performance.now() - sentenceT0;
     }
+    if (sources && (!best || trail.unchecked)) {
+      // Not checked (time budget, corrector gone): still never shown unless a source supports it.
+      const v = await supportOnly!.check(ctx, draft);
+      if (!v.pass) best = { text: draft, source: 'draft', verdict: v, ms: 0 };
+    }
+    if (sources && best && !best.verdict.pass && best.verdict.ungrounded) {
+      trail.dropped = true;
+      trail.final = '';
+      trail.budgetCut = null;
+      endedBySources = true;
+      trails.push(trail);
+      emit({ type: 'sentence-committed', index, text: '', pending: '', trail });
+      return false;
+    }
     const final = best?.text ?? draft;
     trail.final = final;
     trail.corrected = final !== draft;
@@ -292,7 +314,22 @@ export async function alignedAnswer(
     return trail.corrected;
   };
 
-  try {
+  /** Commits a sentence the answer states itself (not drafted by the generator). */
+  const statement = (text: string, source: 'not-found', evidence: string) => {
+    const verdict: Verdict = { pass: true, score: 1, evidence };
+    const trail: SentenceTrail = {
+      index: trails.length, draft: '', final: text, corrected: true, check: check.id, correction: null,
+      candidates: [{ text, source, verdict, ms: 0 }], rewinds: 0, budgetCut: null, unchecked: false,
+      startPosition: promptIds.length, timings: { checkMs: 0, correctMs: 0 },
+    };
+    committed += (committed ? ' ' : '') + text;
+    trails.push(trail);
+    if (!firstCommitMs) firstCommitMs = performance.now() - t0;
+    emit({ type: 'sentence-committed', index: trail.index, text: trail.final, pending: '', trail });
+  };
+
+  /** Drafts the answer sentence by sentence until the generator ends it, the length cap, or no source supports what it writes. */
+  const generate = async () => {
     await engine.prefill(promptIds);
     prefillMs = performance.now() - t0;
     engine.setLogitProcessors(grounding);
@@ -316,17 +353,33 @@ export async function alignedAnswer(
       for (const unit of segmenter.push(delta)) {
         // A correction re-syncs the generator: the rest of this batch was drafted after the
         // old sentence and is gone.
-        if (await handleSentence(unit)) continue generation;
+        const corrected = await handleSentence(unit);
+        if (endedBySources) {
+          reason = 'eos';
+          break generation;
+        }
+        if (corrected) continue generation;
       }
     }
-    for (const unit of segmenter.flush()) if (unit.trim()) await handleSentence(unit);
+    for (const unit of segmenter.flush()) if (unit.trim() && !endedBySources) await handleSentence(unit);
+  };
+
+  try {
+    if (sources && !sourceIndex(sources).answers(sources.question)) {
+      // Nothing in the sources holds what the question asks: say so instead of writing.
+      statement(sources.notFound, 'not-found', 'no source sentence holds enough of what the question asks');
+      reason = 'eos';
+    } else {
+      await generate();
+      if (sources && !committed.trim()) statement(sources.notFound, 'not-found', 'no source sentence that answers the question could be said');
+    }
   } catch (e) {
     if (!(e instanceof GenerationAbortedError)) throw e;
     reason = 'stopped';
     // Stopped between sentences: the sentence being drafted is what the user was reading, so it
     // stays, marked as never checked. Stopped during a check or a correction: that sentence (and
     // what was drafted after it) goes, since it may be the one the check was failing.
-    const tail = checking ? '' : segmenter.pending();
+    const tail = checking || sources ? '' : segmenter.pending();
     if (tail.trim()) {
       committed += tail;
       unchecked = tail;

@@ -4,6 +4,7 @@
 
 import type { ChatMessage, Engine, LogitProcessor, SamplingOptions } from '../engine/types';
 import type { UserRule } from './rules';
+import type { GroundingSources } from './support';
 
 export type CheckId = 'off' | 'rules' | 'rain' | 'aligner';
 export type CorrectionId = 'redact' | 'rewrite' | 'rain-search' | 'transfer-q' | 'aligner';
@@ -46,6 +47,11 @@ export interface AlignSettings {
    * configured check, every sentence is checked for following one of them.
    */
   pageInstructions?: string[];
+  /**
+   * The sources an answer must keep to (set per answer from the request, never stored): every
+   * sentence is checked for support in them before the configured check (checks/grounding.ts).
+   */
+  sources?: GroundingSources;
 }
 
 export const DEFAULT_ALIGN_SETTINGS: AlignSettings = {
@@ -83,6 +89,13 @@ export interface Verdict {
    * no candidate passes within the budgets, the best one is committed with its findings removed.
    */
   withhold?: boolean;
+  /**
+   * The answer has sources and no relevant source sentence supports this one (or it repeats
+   * one): it is replaced by a source sentence or, when none is left, the answer ends before it.
+   */
+  ungrounded?: boolean;
+  /** The passage and the source sentence that support it. */
+  support?: { passage: number; quote: string };
 }
 
 /** What a check or a correction knows about the sentence's place in the answer. */
@@ -119,7 +132,8 @@ export interface Check {
   check(ctx: SentenceContext, sentence: string): Promise<Verdict>;
 }
 
-export type CandidateSource = 'draft' | 'rewrite' | 'rain-search' | 'transfer-q' | 'redact' | 'aligner';
+/** Where a candidate came from; `extract` is a source sentence itself, `not-found` the answer's statement that the sources do not answer. */
+export type CandidateSource = 'draft' | 'rewrite' | 'rain-search' | 'transfer-q' | 'redact' | 'aligner' | 'extract' | 'not-found';
 
 export interface Candidate {
   text: string;
@@ -186,6 +200,8 @@ export interface SentenceTrail {
   budgetCut: BudgetCut | null;
   /** True when the answer's time budget was spent before this sentence: it was not checked. */
   unchecked: boolean;
+  /** No source supported the sentence and none could replace it: it was not shown, and the answer ended there. */
+  dropped?: boolean;
   /** Token position of the sentence start in the generator's sequence. */
   startPosition: number;
   timings: { checkMs: number; correctMs: number };

@@ -1,0 +1,262 @@
+// npm run eval -- --grounded [FILE …] [--quick] [--methods off,default,grounded,…] [--part dev|heldout|all]
+// Answers about a page: does the reader get the page's facts, cited, and an honest "the page
+// doesn't say" when it does not? Runs the in-page assistant's own path (the page read by
+// app/widget/page-text.ts in happy-dom, its prompt, copy bias and sources, workers/answer.ts)
+// on the bundled Pocket model, per method:
+//   off         plain decoding with the copy bias (no checks)
+//   default     the aligner judge + rewrite, no sources (the widget before grounding)
+//   grounded    the grounding check before the aligner judge, extractive correction, "not found"
+//   grounded-only  the grounding check alone (configured checks off)
+//   extractive  the baseline: the passages' best sentence for the question, word for word, cited
+// and reports, apart for the dev and the held-out parts:
+//   * answerable questions whose answer holds an expected substring in a cited sentence (cited:
+//     app/widget/cite.ts, the widget's citation: a run of ≥ 4 words shared with a passage),
+//   * committed sentences that are in the page word for word (not the pipeline's own check),
+//     and, for reference, those the grounding check's support measure accepts,
+//   * unanswerable questions answered "not found",
+//   * garbage sentences: a run of 3 repeated words, or 2+ words (a quarter of the sentence or
+//     more) that are neither in the page nor a whole word of the model's vocabulary,
+//   * time to the first cited sentence, as a ratio to `off` (medians, same run).
+//
+// Items: JSONL with `page` (HTML or plain text) or `file` (a path from the repo root), `question`,
+// and `expected` (substrings) or `answerable: false`. Default: bench/pageqa/pages.jsonl (the demo
+// pages and pages written for this set) plus the e-mail tasks of ../shared/data/injection-bipia
+// (read from there; `ideal: "unknown"` → unanswerable). Each item is dev or held-out by a fixed
+// hash of its question and page (bench/prompts.mjs isHeldout, half each); tune on dev only.
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { Window } from 'happy-dom';
+import { createServer } from 'vite';
+import { isHeldout } from './prompts.mjs';
+
+const argv = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = argv.indexOf(name);
+  return i >= 0 && argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[i + 1] : fallback;
+};
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const quick = argv.includes('--quick');
+const BIPIA = path.resolve(root, '../shared/data/injection-bipia.jsonl.gz');
+const TOKENS = path.join(root, 'public/models/pocket-aligner');
+const MAX_NEW_TOKENS = 100;
+
+function readItems() {
+  const files = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--methods' && argv[i - 1] !== '--part' && argv[i - 1] !== '--out');
+  const items = [];
+  const fromJsonl = (file) =>
+    readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).forEach((l, i) => {
+      let row;
+      try {
+        row = JSON.parse(l);
+      } catch {
+        throw new Error(`${file}:${i + 1}: not a JSON object`);
+      }
+      if (typeof row.question !== 'string' || (typeof row.page !== 'string' && typeof row.file !== 'string')) throw new Error(`${file}:${i + 1}: needs "question" and "page" or "file"`);
+      if (row.answerable !== false && !Array.isArray(row.expected)) throw new Error(`${file}:${i + 1}: needs "expected" (a list) or "answerable": false`);
+      const page = row.page ?? readFileSync(path.resolve(root, row.file), 'utf8');
+      items.push({ question: row.question, page, name: row.file ?? `${path.basename(file)}:${i + 1}`, expected: row.expected ?? [], answerable: row.answerable !== false });
+    });
+  if (files.length) files.forEach((f) => fromJsonl(path.resolve(f)));
+  else {
+    fromJsonl(path.join(root, 'bench/pageqa/pages.jsonl'));
+    if (existsSync(BIPIA)) {
+      for (const line of gunzipSync(readFileSync(BIPIA)).toString('utf8').split('\n')) {
+        if (!line.trim()) continue;
+        const r = JSON.parse(line);
+        if (r.task !== 'email') continue;
+        const question = r.question.replace(/^Q:\s*/, '');
+        const unknown = r.ideal.trim().toLowerCase() === 'unknown';
+        items.push({ question, page: r.context, name: `bipia email (${r.split})`, expected: unknown ? [] : [r.ideal], answerable: !unknown });
+      }
+    } else console.warn(`${BIPIA} not found: the set has the project's pages only`);
+  }
+  for (const it of items) it.part = isHeldout(`${it.question}\n${it.page}`, 0.5) ? 'heldout' : 'dev';
+  return items;
+}
+
+const norm = (t) => t.toLowerCase().replace(/(\d),(?=\d{3}\b)/g, '$1').replace(/[’‘]/g, "'").replace(/[^\p{L}\p{N}$.'%-]+/gu, ' ').replace(/\.(?!\d)/g, ' ').replace(/\s+/g, ' ').trim();
+
+async function main() {
+  let items = readItems();
+  const part = opt('--part', 'all');
+  if (part !== 'all') items = items.filter((i) => i.part === part);
+  if (quick) items = [...items.filter((i) => i.answerable).slice(0, 4), ...items.filter((i) => !i.answerable).slice(0, 2)];
+  const hasTokens = existsSync(path.join(TOKENS, 'index.json'));
+  const all = ['off', 'default', 'grounded', 'grounded-only', 'extractive'];
+  const methods = opt('--methods', quick ? 'off,grounded,extractive' : all.join(',')).split(',').filter((m) => hasTokens || !['default', 'grounded'].includes(m));
+  const unknown = methods.filter((m) => !all.includes(m));
+  if (unknown.length) throw new Error(`unknown method ${unknown.join(', ')}; known: ${all.join(', ')}`);
+
+  const window = new Window({ url: 'https://pages.example/' });
+  globalThis.NodeFilter = window.NodeFilter;
+  const server = await createServer({
+    configFile: false, root, logLevel: 'error', appType: 'custom',
+    server: { middlewareMode: true, hmr: false }, optimizeDeps: { noDiscovery: true, include: [] },
+  });
+  try {
+    const load = (m) => server.ssrLoadModule(m);
+    const { OnnxEngine } = await load('/workers/engine/onnx.ts');
+    const { AlignerService } = await load('/workers/align/aligner-service.ts');
+    const { answerWith } = await load('/workers/answer.ts');
+    const { DEFAULT_ALIGN_SETTINGS } = await load('/workers/align/types.ts');
+    const { SourceIndex, sentencesOf } = await load('/workers/align/support.ts');
+    const pt = await load('/app/widget/page-text.ts');
+    const { cite, stripMarkers } = await load('/app/widget/cite.ts');
+    const models = path.join(root, 'public/models') + path.sep;
+    const spec = { kind: 'bundled', id: 'pocket-lm', path: 'pocket-lm' };
+    const generator = new OnnxEngine(models, 'cpu');
+    await generator.load(spec, { backend: 'wasm' });
+    let corrector = null;
+    if (methods.some((m) => m === 'default' || m === 'grounded')) {
+      const judgeEngine = new OnnxEngine(models, 'cpu');
+      await judgeEngine.load(spec, { backend: 'wasm' });
+      const service = new AlignerService(judgeEngine);
+      const index = JSON.parse(readFileSync(path.join(TOKENS, 'index.json'), 'utf8'));
+      await service.useToken(JSON.parse(readFileSync(path.join(TOKENS, index.tokens.find((t) => t.id === index.default).file), 'utf8')));
+      corrector = { score: (c, s) => service.score(c, s), correct: (c, s) => service.correct(c, s), rollout: (c, p, n) => service.rolloutAnswer(c, p, n) };
+    }
+    const vocab = new Set(Object.keys(JSON.parse(readFileSync(path.join(models, 'pocket-lm/tokenizer.json'), 'utf8')).model.vocab).filter((t) => t.startsWith('▁') && t.length > 2).map((t) => t.slice(1).toLowerCase()));
+
+    function readItem(item) {
+      const html = /<[a-z][\s\S]*>/i.test(item.page) ? item.page
+        : `<html><head><title>Page</title></head><body><article>${item.page.split(/\n\s*\n|\|/).map((p) => `<p>${p.replace(/[<&]/g, (c) => (c === '<' ? '&lt;' : '&amp;'))}</p>`).join('')}</article></body></html>`;
+      window.document.write(html);
+      const doc = window.document;
+      let page;
+      try {
+        page = pt.readPage(doc);
+      } catch {
+        // Too short for Readability: the body's paragraphs as they are.
+        page = { title: '', passages: pt.splitPassages(doc.body.innerHTML, doc), hiddenRemoved: 0 };
+      }
+      window.document.open();
+      return page;
+    }
+
+    const rows = [];
+    const total = items.length * methods.length;
+    console.log(`grounded eval: ${items.length} questions (${items.filter((i) => i.answerable).length} answerable) × ${methods.length} methods (${methods.join(', ')})`);
+    for (const item of items) {
+      const page = readItem(item);
+      const pageText = norm(page.passages.map((p) => p.text).join(' '));
+      const pageWords = new Set(pageText.split(' '));
+      const passages = pt.passagesFor(page, item.question);
+      const sources = pt.pageSources(item.question, passages);
+      const supportIndex = new SourceIndex(sources.passages);
+      for (const method of methods) {
+        const t0 = performance.now();
+        let text = '';
+        let firstCitedMs = null;
+        const seg = new (await load('/workers/align/segmenter.ts')).SentenceSegmenter();
+        const onSentence = (s) => {
+          if (firstCitedMs === null && cite(s, passages)) firstCitedMs = performance.now() - t0;
+        };
+        if (method === 'extractive') {
+          text = pt.groundingFor(item.question, passages).split('\n')[0] ?? '';
+          onSentence(text);
+        } else {
+          const req = {
+            messages: [{ role: 'user', content: pt.pagePrompt(item.question, passages) }],
+            sampling: { temperature: 0, topK: 0, topP: 1 },
+            maxNewTokens: MAX_NEW_TOKENS,
+            seed: 7,
+            grounding: pt.groundingFor(item.question, passages),
+            ...(method === 'off' ? {} : { align: method === 'grounded-only' ? { ...DEFAULT_ALIGN_SETTINGS, check: 'off', correction: 'redact' } : DEFAULT_ALIGN_SETTINGS }),
+            ...(method.startsWith('grounded') ? { sources } : {}),
+          };
+          const stats = await answerWith(generator, req, (e) => {
+            if (e.type === 'token' && method === 'off') seg.push(e.text).forEach(onSentence);
+            if (e.type === 'sentence-committed' && e.text) onSentence(e.text);
+          }, () => false, corrector);
+          text = stats.text;
+        }
+        const ms = performance.now() - t0;
+        // The "not found" statement is the answer's own, not a sentence about the page.
+        const sentences = text.trim() === sources.notFound ? [] : sentencesOf(text).map((s) => stripMarkers(s).trim()).filter(Boolean);
+        const cited = sentences.filter((s) => cite(s, passages));
+        const garbage = sentences.filter((s) => {
+          const w = norm(s).split(' ').filter(Boolean);
+          if (w.some((x, i) => i >= 2 && x === w[i - 1] && x === w[i - 2])) return true;
+          const odd = w.filter((x) => /\p{L}/u.test(x) && !pageWords.has(x) && !vocab.has(x));
+          return odd.length >= 2 && odd.length / w.length >= 0.25;
+        });
+        const notFound = text.trim() === sources.notFound;
+        rows.push({
+          name: item.name, part: item.part, question: item.question, answerable: item.answerable, expected: item.expected, method, ms, text,
+          sentences: sentences.length,
+          verbatim: sentences.filter((s) => pageText.includes(norm(s))).length,
+          supportedByCheck: sentences.filter((s) => supportIndex.support(s).supported).length,
+          garbage: garbage.length,
+          factInCited: item.answerable && item.expected.some((e) => cited.some((s) => norm(s).includes(norm(e)))),
+          notFound,
+          firstCitedMs,
+        });
+        if (rows.length % 10 === 0 || rows.length === total) console.log(`  ${rows.length}/${total} answers`);
+      }
+    }
+
+    const median = (xs) => {
+      const s = xs.filter((x) => x !== null).sort((a, b) => a - b);
+      return s.length ? s[Math.floor(s.length / 2)] : null;
+    };
+    const summarise = (subset) => {
+      const offFirst = median(subset.filter((r) => r.method === 'off').map((r) => r.firstCitedMs));
+      return methods.map((method) => {
+        const mine = subset.filter((r) => r.method === method);
+        const ans = mine.filter((r) => r.answerable);
+        const un = mine.filter((r) => !r.answerable);
+        const sentences = mine.reduce((t, r) => t + r.sentences, 0);
+        const firstCited = median(mine.map((r) => r.firstCitedMs));
+        return {
+          method, answers: mine.length,
+          factInCitedSentence: ans.length ? ans.filter((r) => r.factInCited).length / ans.length : null,
+          answerable: ans.length,
+          sentencesVerbatim: sentences ? mine.reduce((t, r) => t + r.verbatim, 0) / sentences : null,
+          sentencesSupportedByCheck: sentences ? mine.reduce((t, r) => t + r.supportedByCheck, 0) / sentences : null,
+          sentences,
+          notFoundWhenUnanswerable: un.length ? un.filter((r) => r.notFound).length / un.length : null,
+          notFoundWhenAnswerable: ans.length ? ans.filter((r) => r.notFound).length / ans.length : null,
+          unanswerable: un.length,
+          garbageSentences: mine.reduce((t, r) => t + r.garbage, 0),
+          firstCitedMedianMs: firstCited,
+          firstCitedRatioToOff: firstCited !== null && offFirst ? firstCited / offFirst : null,
+          wholeAnswerMedianMs: median(mine.map((r) => r.ms)),
+        };
+      });
+    };
+    const parts = ['dev', 'heldout'].filter((p) => rows.some((r) => r.part === p));
+    const out = {
+      date: new Date().toISOString(),
+      commit: execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim(),
+      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGB: Math.round(os.totalmem() / 2 ** 30) },
+      runtime: `Node ${process.version}, ONNX Runtime (CPU)`, model: 'pocket-lm', maxNewTokens: MAX_NEW_TOKENS, quick,
+      summary: Object.fromEntries(parts.map((p) => [p, summarise(rows.filter((r) => r.part === p))])),
+      rows,
+    };
+    const outDir = path.resolve(opt('--out', path.join(root, 'bench/results')));
+    mkdirSync(outDir, { recursive: true });
+    const outFile = path.join(outDir, `eval-grounded-${out.date.replace(/[:.]/g, '-')}.json`);
+    writeFileSync(outFile, JSON.stringify(out, null, 2));
+
+    const pct = (x) => (x === null || x === undefined ? '-' : `${Math.round(100 * x)}%`);
+    console.log(`\nRedraft grounded eval — ${out.date} — commit ${out.commit}`);
+    for (const p of parts) {
+      console.log(`\n${p === 'dev' ? 'dev (tuned on)' : 'held-out (never tuned on)'}`);
+      console.log('method        | fact in cited sentence | sentences in page verbatim (by check) | "not found" when unanswerable (when answerable) | garbage | first cited ×off (median ms) | answer ms');
+      console.log('--------------|------------------------|---------------------------------------|-------------------------------------------------|---------|-----------------------------|----------');
+      for (const s of out.summary[p]) {
+        console.log(`${s.method.padEnd(13)} | ${`${pct(s.factInCitedSentence)} of ${s.answerable}`.padStart(22)} | ${`${pct(s.sentencesVerbatim)} (${pct(s.sentencesSupportedByCheck)}) of ${s.sentences}`.padStart(37)} | ${`${pct(s.notFoundWhenUnanswerable)} of ${s.unanswerable} (${pct(s.notFoundWhenAnswerable)})`.padStart(47)} | ${String(s.garbageSentences).padStart(7)} | ${`${s.firstCitedRatioToOff?.toFixed(2) ?? '-'} (${s.firstCitedMedianMs === null ? '-' : Math.round(s.firstCitedMedianMs)})`.padStart(27)} | ${String(Math.round(s.wholeAnswerMedianMs ?? 0)).padStart(9)}`);
+      }
+    }
+    console.log(`\nwrote ${outFile}`);
+    await generator.unload();
+  } finally {
+    await server.close();
+    await window.happyDOM.close();
+  }
+}
+
+await main();

@@ -1,0 +1,63 @@
+// Support in the sources: which answer sentences one source sentence backs (content words,
+// word order, numbers, names, negation), which source sentences answer a question, and when
+// the sources do not answer it at all.
+import { describe, expect, it } from 'vitest';
+import { SourceIndex, sentencesOf, stem } from '../workers/align/support';
+
+const passages = [
+  { id: 1, text: 'The Skerry Head lighthouse was built in 1871 on the northern cape. The tower is 41 metres tall and has 120 steps from the door to the lamp room.' },
+  { id: 2, text: 'The lamp burned whale oil until 1904, when it was changed to paraffin vapour. The light was not electrified until 1958.' },
+  { id: 3, text: 'Three keepers lived at Skerry Head at any time, working in shifts of four hours. Supplies came by boat every two weeks.' },
+];
+const index = new SourceIndex(passages);
+
+describe('support in the sources', () => {
+  it('splits passages into sentences and stems words alike', () => {
+    expect(index.sentences).toHaveLength(6);
+    expect(sentencesOf('It is 3.14 metres. Then e.g. this. Done')).toEqual(['It is 3.14 metres.', 'Then e.g. this.', 'Done']);
+    for (const [a, b] of [['bees', 'bee'], ['lived', 'live'], ['batteries', 'battery'], ['boxes', 'box'], ['keepers', 'keeper']]) expect(stem(a), a).toBe(stem(b));
+    expect(stem('glass')).toBe('glass');
+  });
+
+  it('a source sentence supports itself, shortened, and with a model\'s own [n] marker', () => {
+    for (const s of ['The tower is 41 metres tall and has 120 steps from the door to the lamp room.', 'The tower is 41 metres tall. [1]', ' Three keepers lived at Skerry Head at any time.']) {
+      const sup = index.support(s);
+      expect(sup.supported, s).toBe(true);
+    }
+    expect(index.support('The tower is 41 metres tall.').source).toMatchObject({ passage: 1, position: 1 });
+  });
+
+  it('a wrong number, a name the source lacks, or a dropped negation is not supported', () => {
+    expect(index.support('The tower is 42 metres tall.')).toMatchObject({ supported: false, missing: ['42'] });
+    expect(index.support('The lamp burned whale oil until 2000.').supported).toBe(false);
+    expect(index.support('The Skerry Head lighthouse was built in 1871 on the Ardmore cape.').missing).toContain('ardmore');
+    expect(index.support('The light was electrified until 1958.').supported).toBe(false);
+  });
+
+  it('a splice of two source sentences, or of two passages, is not supported', () => {
+    // Both halves are in the sources, word for word, but no one sentence says this.
+    expect(index.support('The lamp burned whale oil until 1904, when it was built in 1871 on the northern cape.').supported).toBe(false);
+    expect(index.support('Three keepers lived at Skerry Head at any time, when it was changed to paraffin vapour.').supported).toBe(false);
+  });
+
+  it('fragments and invented words are not supported', () => {
+    expect(index.support('The to the lamp.').supported).toBe(false);
+    expect(index.support('The Nomonch of the honey bee is the most common.').supported).toBe(false);
+    expect(index.support('1, 1, 1, 1, 1900000, 1.').supported).toBe(false);
+    expect(index.support('').supported).toBe(false);
+  });
+
+  it('ranks the sentences that answer a question first and says when none does', () => {
+    expect(index.rank('How tall is the tower?')[0].sentence.text).toMatch(/41 metres/);
+    expect(index.rank('What did the lamp burn?')[0].sentence.text).toMatch(/whale oil/);
+    expect(index.answers('How many keepers lived there?')).toBe(true);
+    expect(index.answers('Who designed the lens?')).toBe(false);
+    expect(index.answers('What is the capital of Peru?')).toBe(false);
+    expect(index.answers('?')).toBe(false);
+  });
+
+  it('knows which source sentences an answer so far stands on', () => {
+    const used = index.citedIn('The tower is 41 metres tall. The to the lamp. Three keepers lived at Skerry Head at any time.');
+    expect(used.map((s) => [s.passage, s.position])).toEqual([[1, 1], [3, 0]]);
+  });
+});

@@ -1,0 +1,45 @@
+// The grounding check: with sources (the page, the user's files, the offline library), an answer
+// sentence passes only when one source sentence supports it (workers/align/support.ts), that
+// source sentence bears on the question (it holds one of the question's words, or it follows
+// the sentence the answer cited last), and the answer has not said it already. It runs before
+// the configured check, which then judges only grounded sentences. A sentence it fails is
+// `ungrounded`: it is corrected from the sources or, when nothing supports it, never shown.
+import { sourceIndex, stripMarkers, type GroundingSources, type SourceIndex } from '../support';
+import type { Check, SentenceContext, Verdict } from '../types';
+
+export class GroundingCheck implements Check {
+  readonly id: Check['id'];
+  private readonly index: SourceIndex;
+  private readonly relevant: Set<number>;
+
+  constructor(private readonly inner: Check, sources: GroundingSources) {
+    this.id = inner.id;
+    this.index = sourceIndex(sources);
+    this.relevant = new Set(this.index.rank(sources.question).map((r) => r.sentence.index));
+  }
+
+  async check(ctx: SentenceContext, sentence: string): Promise<Verdict> {
+    const s = this.index.support(sentence);
+    const src = s.source;
+    const said = stripMarkers(sentence).trim();
+    if (!s.supported || !src) {
+      const why = !src
+        ? 'no source passage has its words'
+        : `the closest source sentence ([${src.passage}] “${src.text.slice(0, 120)}”) holds ${Math.round(100 * s.coverage)} % of its words and ${Math.round(100 * s.pairs)} % of its word pairs${s.missing.length ? `, not ${s.missing.slice(0, 3).join(', ')}` : ''}`;
+      return { pass: false, score: Math.min(0.49, s.coverage * 0.4), evidence: `not supported by the sources: ${why}`, ungrounded: true };
+    }
+    const used = this.index.citedIn(ctx.prefix);
+    if (used.some((u) => u.index === src.index)) {
+      return { pass: false, score: 0.1, evidence: `repeats what the answer already said from [${src.passage}]`, ungrounded: true };
+    }
+    const last = used.at(-1);
+    const follows = !!last && last.passage === src.passage && src.position === last.position + 1;
+    if (!this.relevant.has(src.index) && !follows) {
+      return { pass: false, score: 0.2, evidence: `supported by [${src.passage}], but that sentence does not bear on the question`, ungrounded: true };
+    }
+    const support = { passage: src.passage, quote: src.text };
+    if (!said) return { pass: false, score: 0, evidence: 'empty', ungrounded: true };
+    const verdict = await this.inner.check(ctx, sentence);
+    return { ...verdict, support, evidence: `supported by [${src.passage}] “${src.text.slice(0, 160)}”; ${verdict.evidence}` };
+  }
+}
