@@ -121,10 +121,13 @@ async function main() {
     const vocab = new Set(Object.keys(JSON.parse(readFileSync(path.join(models, 'pocket-lm/tokenizer.json'), 'utf8')).model.vocab).filter((t) => t.startsWith('▁') && t.length > 2).map((t) => t.slice(1).toLowerCase()));
 
     function readItem(item) {
-      const html = /<[a-z][\s\S]*>/i.test(item.page) ? item.page
+      // HTML when it has closing tags of its own (an e-mail's <name@host> is text).
+      const html = /<\/(?:html|body|p|div|article|main|section|h[1-6]|li|td|span)>/i.test(item.page) ? item.page
         : `<html><head><title>Page</title></head><body><article>${item.page.split(/\n\s*\n|\|/).map((p) => `<p>${p.replace(/[<&]/g, (c) => (c === '<' ? '&lt;' : '&amp;'))}</p>`).join('')}</article></body></html>`;
-      window.document.write(html);
-      const doc = window.document;
+      // A fresh window per page: one document reused across pages kept parts of earlier ones.
+      const win = new Window({ url: 'https://pages.example/' });
+      win.document.write(html);
+      const doc = win.document;
       let page;
       try {
         page = pt.readPage(doc);
@@ -132,7 +135,7 @@ async function main() {
         // Too short for Readability: the body's paragraphs as they are.
         page = { title: '', passages: pt.splitPassages(doc.body.innerHTML, doc), hiddenRemoved: 0 };
       }
-      window.document.open();
+      void win.happyDOM.close();
       return page;
     }
 

@@ -149,6 +149,36 @@ test('the injection page: hidden instructions never reach the model, the visible
   await expect(failed.first()).toContainText('follows an instruction found in the page');
 });
 
+test('a question the page does not answer gets “The page doesn’t say.”, nothing invented and nothing cited', async ({ page }) => {
+  await page.goto('/demo/article.html');
+  const turn = await ask(page, 'Who designed the lens?');
+  await done(turn);
+  await expect(turn.locator('.a')).toHaveText('The page doesn’t say.');
+  await expect(turn.locator('button.cite')).toHaveCount(0);
+  await turn.locator('details.why summary').click();
+  await expect(turn.locator('details.why')).toContainText('do not hold what the question asks');
+});
+
+test('on a page with a long unrelated tail, the answer ends where the page stops supporting it, every sentence cited', async ({ page }) => {
+  // The article, then a long tail about something else: nothing there answers the question.
+  const tail = Array.from({ length: 12 }, (_, i) => `<h2>Market day ${i + 1}</h2><p>The bakery on the square sells rye bread on market day ${i + 1}, and the cheese stall opens at seven in the morning beside the fountain. Farmers bring apples, honey and eggs from the valley, and the band plays until noon when the weather is fine.</p>`).join('');
+  await page.route('**/demo/tail-test.html', async (r) => {
+    const article = await (await page.request.get('/demo/article.html')).text();
+    await r.fulfill({ contentType: 'text/html', body: article.replace('</article>', `${tail}</article>`) });
+  });
+  await page.goto('/demo/tail-test.html');
+  const turn = await ask(page, 'How far can the beam be seen?');
+  await done(turn);
+  // It did not write on to the length limit, and what it shows is the page's, cited.
+  await expect(turn.locator('.note')).not.toContainText('length limit');
+  await expectCitedFromPage(page, turn);
+  const sentences = await turn.locator('.a .sentence').allInnerTexts();
+  expect(sentences.length).toBeGreaterThan(0);
+  expect(sentences.length).toBe(await turn.locator('.a button.cite').count());
+  expect(sentences.join(' ')).toContain('22 nautical miles');
+  expect(sentences.join(' ')).not.toMatch(/bakery|cheese|market/i);
+});
+
 test('the keyboard alone opens the panel into the question box; Esc closes it and focus goes back to the launcher', async ({ page }) => {
   await page.goto('/demo/product.html');
   await expect(launcher(page)).toBeVisible();

@@ -18,6 +18,8 @@ const SOURCE: Record<string, string> = {
   'rain-search': 'RAIN search',
   'transfer-q': 'Transfer Q*',
   aligner: 'aligner rewrite',
+  extract: 'the source’s own sentence',
+  'not-found': 'the sources do not answer',
 };
 
 /** Draft beside final as a word diff: removed words struck through, added ones marked. */
@@ -34,7 +36,7 @@ function WordDiff({ before, after }: { before: string; after: string }) {
 function Trail({ trail }: { trail: SentenceTrail }) {
   return (
     <section className="trail" data-sentence={trail.index} aria-label={`Sentence ${trail.index + 1}`}>
-      <h3>Sentence {trail.index + 1}{trail.corrected ? ' — corrected' : trail.unchecked ? ' — not checked' : ''}</h3>
+      <h3>Sentence {trail.index + 1}{trail.dropped ? ' — not shown: no source supports it, and the answer ended there' : trail.corrected ? ' — corrected' : trail.unchecked ? ' — not checked' : ''}</h3>
       <div className="diff-columns">
         <div><h4>Draft</h4><p className="draft">{trail.draft}</p></div>
         <div><h4>Final</h4><p className="final">{trail.final}</p></div>
@@ -73,7 +75,7 @@ export function TrailView({ trails, focus, onClose }: Props) {
   useEffect(() => {
     if (focus !== undefined) dialog.current?.querySelector(`[data-sentence="${focus}"]`)?.scrollIntoView({ block: 'start' });
   }, [focus]);
-  const shown = trails.filter((t) => t.corrected || t.rewinds > 0 || t.index === focus);
+  const shown = trails.filter((t) => t.corrected || t.rewinds > 0 || t.dropped || t.index === focus);
   return (
     <ModalDialog title="Review trail" className="trail-view" onClose={onClose} autoFocusClose dialogRef={dialog}>
       <p className="hint">

@@ -199,7 +199,11 @@ function mount(script: HTMLScriptElement | null): void {
   };
 
   const commit = (t: Turn, text: string, trail?: SentenceTrail) => {
-    const citation = cite(text, t.passages);
+    if (!text) return; // a sentence no passage supported: never shown
+    // The grounding check's evidence when there is one (the passage and its sentence that
+    // support this one), else the longest run of words it shares with a passage.
+    const support = trail?.candidates.find((c) => c.text === text && c.verdict.support)?.verdict.support;
+    const citation = support ? { passage: support.passage, quote: support.quote } : cite(text, t.passages);
     t.committed.push({ text, citation, trail });
     if (citation && t.firstCitedMs === null) {
       t.firstCitedMs = performance.now() - t.t0;
@@ -218,11 +222,14 @@ function mount(script: HTMLScriptElement | null): void {
       const list = h('ul', {}, ...t.instructions.map((i) => h('li', {}, `“${i}”`)));
       items.push(li(`Found ${t.instructions.length} instruction${t.instructions.length === 1 ? '' : 's'} to an assistant in the page; they are data, not orders, and every sentence was checked for following them:`, list));
     }
-    t.committed.forEach((s, i) => {
-      const trail = s.trail;
-      if (!trail) return;
+    (stats?.alignment?.trails ?? t.committed.map((s) => s.trail).filter((tr): tr is SentenceTrail => !!tr)).forEach((trail, i) => {
       const failed = trail.candidates[0] && !trail.candidates[0].verdict.pass ? trail.candidates[0].verdict : null;
-      if (trail.unchecked) items.push(li(`Sentence ${i + 1}: not checked (time budget spent).`));
+      if (trail.dropped) {
+        const entry = li(`Sentence ${i + 1} was not shown: ${trail.candidates[0]?.verdict.evidence ?? 'no passage supports it'}. Nothing in the passages could take its place, so the answer ends there.`);
+        entry.dataset.dropped = 'true';
+        items.push(entry);
+      } else if (trail.candidates[0]?.source === 'not-found') items.push(li('The passages do not hold what the question asks, so the answer says so instead of guessing.'));
+      else if (trail.unchecked) items.push(li(`Sentence ${i + 1}: not checked (time budget spent).`));
       else if (failed) {
         const entry = li(`Sentence ${i + 1} failed the check: ${failed.evidence}. ${trail.corrected ? `Corrected (${trail.candidates.at(-1)?.source}).` : 'Committed as the best candidate found.'}`);
         entry.dataset.failed = 'true';

@@ -314,7 +314,7 @@ export async function alignedAnswer(
     return trail.corrected;
   };
 
-  /** Commits a sentence the answer states itself (not drafted by the generator). */
+  /** Commits, as the whole answer, a sentence it states itself (not drafted by the generator). */
   const statement = (text: string, source: 'not-found', evidence: string) => {
     const verdict: Verdict = { pass: true, score: 1, evidence };
     const trail: SentenceTrail = {
@@ -322,7 +322,7 @@ export async function alignedAnswer(
       candidates: [{ text, source, verdict, ms: 0 }], rewinds: 0, budgetCut: null, unchecked: false,
       startPosition: promptIds.length, timings: { checkMs: 0, correctMs: 0 },
     };
-    committed += (committed ? ' ' : '') + text;
+    committed = text;
     trails.push(trail);
     if (!firstCommitMs) firstCommitMs = performance.now() - t0;
     emit({ type: 'sentence-committed', index: trail.index, text: trail.final, pending: '', trail });

@@ -7,8 +7,9 @@
 //   * most of its content words are in that source sentence (COVERAGE),
 //   * its word pairs mostly follow that sentence's word order (PAIRS: a splice of two phrases
 //     has pairs no source sentence has),
-//   * every number and every name it has is in that sentence, and it does not add or drop a
-//     negation,
+//   * every number and every name it has is in that sentence, each number between the same
+//     words as there, it does not add or drop a negation, and where it stops short of the
+//     source sentence it stops where a clause ends,
 //   * it has MIN_CONTENT content words at least (a fragment like "The to the lamp." says
 //     nothing a source could support).
 // The source sentence is the evidence: its passage is cited and it is the quote.
@@ -45,6 +46,16 @@ export interface SourceSentence {
   text: string;
 }
 
+export interface Ranked {
+  sentence: SourceSentence;
+  score: number;
+  /** Share of the question's word weight the sentence holds, and its passage. */
+  held: number;
+  passageHeld: number;
+  /** It has the kind of answer the question asks for (or the question asks for no kind). */
+  fits: boolean;
+}
+
 export interface Support {
   /** The best-matching source sentence; null when no sentence shares a content word. */
   source: SourceSentence | null;
@@ -60,15 +71,17 @@ export interface Support {
 export const COVERAGE = 0.75;
 /** Content words a sentence needs to say anything a source could support ("The to the lamp." does not). */
 export const MIN_CONTENT = 2;
-export const PAIRS = 0.6;
+export const PAIRS = 0.7;
 export const ANSWERABLE = 0.45;
+const NAME_WEIGHT = 3;
 
 const STOP = new Set(
   ('a an the and or but if then so to of in on at by for with from as into onto about over under than is are was were be been being am ' +
     'it its this that these those there here what which who whom whose when where why how do does did done has have had having can could ' +
     'may might must shall should will would i me my we our us you your he him his she her they them their one ones also very just more most ' +
     'some any all each such not no nor only own same too s t up out off again further once both few other new get got make made use used ' +
-    'tell say said please give show find list name know answer question page document text passage according').split(' '),
+    'tell say said please give show find list name know answer question page document text passage according ' +
+    'much many long often far go goes going come comes put take takes thing things kind way need needs').split(' '),
 );
 const NEGATIONS = new Set(['not', 'no', 'never', 'none', 'nor', 'cannot', "can't", "don't", "doesn't", "isn't", "aren't", "wasn't", "weren't", "won't", 'without']);
 
@@ -77,14 +90,28 @@ export function wordsOf(text: string): string[] {
   return (text.toLowerCase().replace(/(\d),(?=\d{3}\b)/g, '$1').match(/[\p{L}\p{N}]+(?:['’.][\p{L}\p{N}]+)*/gu) ?? []).map((w) => w.replace(/’/g, "'"));
 }
 
-/** A crude stem, so "bees" finds "bee" and "lived" finds "live". */
+/** Irregular past forms, so "paid" finds "pay" and "kept" finds "keep". */
+const IRREGULAR: Record<string, string> = Object.fromEntries(
+  ('paid pay bought buy sold sell built build made make kept keep left leave went go took take gave give found find told tell said say ' +
+    'began begin ran run wrote write held hold fed feed lent lend sent send spent spend won win lost lose met meet led lead grew grow ' +
+    'knew know drew draw flew fly chose choose thought think brought bring caught catch taught teach fought fight sought seek ' +
+    'stood stand understood understand fell fall felt feel heard hear meant mean slept sleep sat sit rose rise shown show seen see')
+    .split(' ')
+    .reduce<string[][]>((pairs, w, i, all) => (i % 2 ? pairs : [...pairs, [w, all[i + 1]]]), []),
+);
+
+/** A crude stem, so "bees" finds "bee", "lived" finds "live" and "cutting" finds "cut". */
 export function stem(w: string): string {
-  if (/^\d/.test(w) || w.length <= 3) return w;
+  if (/^\d/.test(w)) return w;
+  if (IRREGULAR[w]) w = IRREGULAR[w];
+  if (w.length <= 3) return w;
   let s = w.replace(/'s$/, '');
   if (s.length > 4 && s.endsWith('ies')) s = `${s.slice(0, -3)}y`;
   else if (/(?:s|x|z|ch|sh)es$/.test(s)) s = s.slice(0, -2);
   else if (s.endsWith('s') && !s.endsWith('ss')) s = s.slice(0, -1);
-  s = s.replace(/(?:ed|ing|ly)$/, (m) => (s.length - m.length >= 3 ? '' : m));
+  s = s.replace(/(?:ed|ing|ly|ment)$/, (m) => (s.length - m.length >= 3 ? '' : m));
+  // A doubled final consonant left by a suffix: "cutt" → "cut", "stopp" → "stop".
+  if (s !== w && /([b-df-hj-np-rtv-z])\1$/.test(s) && !/(?:ll|ss|zz|ff)$/.test(s)) s = s.slice(0, -1);
   return s.length > 3 ? s.replace(/e$/, '') : s;
 }
 
@@ -97,6 +124,26 @@ function facts(text: string): { numbers: string[]; names: string[] } {
   const tokens = clean.match(/[\p{L}][\p{L}\p{N}'’-]*/gu) ?? [];
   const names = tokens.slice(1).filter((w) => /^\p{Lu}/u.test(w) && !STOP.has(w.toLowerCase())).map((w) => w.toLowerCase());
   return { numbers, names };
+}
+
+const CLAUSE_WORDS = new Set(['and', 'or', 'but', 'which', 'who', 'when', 'where', 'while', 'because', 'so', 'although', 'though', 'unless', 'until', 'then', 'if']);
+const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Whether a sentence that stops before its source sentence does stops where a clause of it ends
+ * (punctuation or a conjunction next): "The most important settings are the data." cut from
+ * "… are the data directory, the listen address …" says something the source does not.
+ */
+function endsWhereAClauseEnds(words: string[], source: string): boolean {
+  const tail = words.slice(-3);
+  if (!tail.length) return true;
+  const text = source.replace(/(\d),(?=\d{3}\b)/g, '$1').replace(/’/g, "'");
+  const ends = [...text.matchAll(new RegExp(`${tail.map(escape).join('[^\\p{L}\\p{N}]+')}(?![\\p{L}\\p{N}])`, 'giu'))];
+  if (!ends.length) return true; // its end is not the source's words: the other measures decide
+  return ends.some((m) => {
+    const after = text.slice(m.index + m[0].length);
+    return /^\s*(?:[,;:.!?)\]–—]|-\s|$)/.test(after) || CLAUSE_WORDS.has(after.trim().split(/\s+/)[0]?.toLowerCase() ?? '');
+  });
 }
 
 const hasNegation = (words: string[]) => words.some((w) => NEGATIONS.has(w) || w.endsWith("n't"));
@@ -159,7 +206,13 @@ export class SourceIndex {
       ...numbers.filter((n) => !source.wordSet.has(n) && !source.text.replace(/(\d),(?=\d{3}\b)/g, '$1').includes(n)),
       ...names.filter((n) => !source.stems.has(stem(n))),
     ];
+    // A number keeps its neighbours: "needs at least 20" is not "at least 2 gigabytes … 20 gigabytes free".
+    words.forEach((w, i) => {
+      if (!/^\d/.test(w) || missing.includes(w)) return;
+      if ((i > 0 && !source.pairs.has(`${words[i - 1]} ${w}`)) || (i + 1 < words.length && !source.pairs.has(`${w} ${words[i + 1]}`))) missing.push(`${w} where the source has it`);
+    });
     if (hasNegation(words) !== source.negated) missing.push(source.negated ? 'its negation' : 'a negation');
+    if (!endsWhereAClauseEnds(words, source.text)) missing.push('the rest of its clause');
     return { coverage: content.length ? covered / content.length : 0, pairs: pairs.length ? inOrder / pairs.length : words.length ? 1 : 0, missing };
   }
 
@@ -182,23 +235,61 @@ export class SourceIndex {
   }
 
   /**
-   * The source sentences that answer `question`, best first, with the share of the question's
-   * word weight each holds (weights: inverse sentence frequency, so a word every sentence has
-   * counts little).
+   * The source sentences that may bear on `question` (their passage holds one of its content
+   * words), best first (BM25 over the sentences), each with the share of the question's word weight it holds and its passage
+   * holds (weights: inverse sentence frequency, so a word every sentence has counts little), and
+   * whether it has the kind of answer asked for (a number, an amount of money).
    */
-  rank(question: string): { sentence: SourceSentence; score: number; held: number }[] {
-    const terms = [...new Set(contentWords(question).map(stem))];
+  rank(question: string): Ranked[] {
+    const asked = focusOf(question);
+    const kind = answerKind(asked);
+    const terms = [...new Set(contentWords(asked).map(stem))];
     if (!terms.length) return [];
     const n = this.sentences.length;
-    const weight = new Map(terms.map((t) => [t, Math.log(1 + n / (1 + this.sentences.filter((s) => s.stems.has(t)).length))]));
+    // Names (capitalised past the first word) are what a question is about: they weigh triple.
+    const names = new Set(facts(asked).names.map(stem));
+    const weight = new Map(terms.map((t) => [t, (names.has(t) ? NAME_WEIGHT : 1) * Math.log(1 + n / (1 + this.sentences.filter((s) => s.stems.has(t)).length))]));
     const total = [...weight.values()].reduce((a, b) => a + b, 0);
-    return this.search
-      .search(terms.join(' '), { combineWith: 'OR', prefix: (t) => t.length > 4 })
-      .map((hit) => {
-        const s = this.sentences[hit.id as number];
-        const held = terms.filter((t) => s.stems.has(t) || [...s.stems].some((w) => t.length > 4 && w.startsWith(t))).reduce((a, t) => a + weight.get(t)!, 0);
-        return { sentence: publicOf(s), score: hit.score, held: total ? held / total : 0 };
-      });
+    const has = (stems: Set<string>, t: string) => stems.has(t) || (t.length > 4 && [...stems].some((w) => w.startsWith(t)));
+    const share = (stems: Set<string>) => terms.filter((t) => has(stems, t)).reduce((a, t) => a + weight.get(t)!, 0) / total;
+    const passageStems = new Map<number, Set<string>>();
+    for (const s of this.sentences) {
+      const all = passageStems.get(s.passage) ?? passageStems.set(s.passage, new Set()).get(s.passage)!;
+      s.stems.forEach((w) => all.add(w));
+    }
+    const scores = new Map(this.search.search(terms.join(' '), { combineWith: 'OR', prefix: (t) => t.length > 4 }).map((h) => [h.id as number, h.score]));
+    const passageHeld = new Map([...passageStems].map(([id, stems]) => [id, share(stems)]));
+    // Sentences with a question word, and the rest of their passages (an answer may sit beside
+    // the sentence that names what it is about: "Payment from Sara." … "$2,500 was sent.").
+    return this.sentences
+      .filter((s) => passageHeld.get(s.passage)! > 0)
+      .map((s) => {
+        const fits = !kind || KIND[kind].test(s.text);
+        // A sentence without the kind of answer asked for ranks lower.
+        return { sentence: publicOf(s), score: (scores.get(s.index) ?? 0) * (fits ? 1 : 0.5), held: share(s.stems), passageHeld: passageHeld.get(s.passage)!, fits };
+      })
+      .sort((a, b) => b.score - a.score || b.passageHeld - a.passageHeld || a.sentence.index - b.sentence.index);
+  }
+
+  /** Whether `sentence` itself holds one of the question's words, or the kind of answer it asks for. */
+  speaksTo(sentence: string, question: string): boolean {
+    const asked = focusOf(question);
+    const terms = new Set(contentWords(asked).map(stem));
+    const kind = answerKind(asked);
+    return contentWords(stripMarkers(sentence)).some((w) => terms.has(stem(w))) || (!!kind && KIND[kind].test(sentence));
+  }
+
+  /**
+   * The sentences that answer the question: in a passage that holds enough of what it asks
+   * (ANSWERABLE of its word weight), and of the kind of answer it asks for; best first.
+   */
+  answering(question: string): Ranked[] {
+    const kind = answerKind(focusOf(question));
+    const ranked = this.rank(question).filter((r) => r.passageHeld >= ANSWERABLE && r.fits);
+    // A sentence without the question's words answers only with the kind of answer asked for,
+    // and only in a passage where no sentence has both ("Payment from Sara." … "$2,500 was sent.").
+    const both = new Set(ranked.filter((r) => r.held > 0).map((r) => r.sentence.passage));
+    return ranked.filter((r) => r.held > 0 || (kind && !both.has(r.sentence.passage)));
   }
 
   private readonly standsOn = new Map<string, SourceSentence | null>();
@@ -216,10 +307,28 @@ export class SourceIndex {
       .filter((s): s is SourceSentence => !!s);
   }
 
-  /** Whether any sentence holds enough of what the question asks. */
+  /** Whether any sentence answers the question (see `answering`). */
   answers(question: string): boolean {
-    return this.rank(question).some((r) => r.held >= ANSWERABLE);
+    return this.answering(question).length > 0;
   }
+}
+
+/** The part of a message that asks: its sentences that end in a question mark, else all of it. */
+export function focusOf(question: string): string {
+  const asks = sentencesOf(question).filter((s) => /\?["')\]]*$/.test(s));
+  return asks.length ? asks.join(' ') : question;
+}
+
+const KIND = {
+  money: /[$€£¥]\s?\d|\d\s?(?:usd|eur|gbp|euros?|dollars?|pounds|pence|cents?)\b/i,
+  number: /\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|twenty|thirty|forty|fifty|sixty|hundred|thousand|million|billion|once|twice|dozen|half|daily|weekly|monthly|yearly|annually|hours?|days?|weeks?|months?|years?|minutes?|seconds?|nights?)\b/i,
+};
+
+/** The kind of answer a question asks for, when its words say: an amount of money, or a number (counts, sizes, times, dates). */
+export function answerKind(question: string): keyof typeof KIND | null {
+  if (/[$€£¥]|\b(?:price|prices|cost|costs|paid|pay|fee|fees|charged?|spend|spent)\b/i.test(question)) return 'money';
+  if (/\bhow (?:many|much|long|far|tall|high|old|often|big|heavy|hot|cold|warm|wide|deep|fast|late|early|soon)\b|\bwhat (?:year|time|date|age|size|temperature)\b|\bwhen\b|\bnumber of\b/i.test(question)) return 'number';
+  return null;
 }
 
 function publicOf(s: Prepared): SourceSentence {

@@ -10,12 +10,16 @@ import type { Check, SentenceContext, Verdict } from '../types';
 export class GroundingCheck implements Check {
   readonly id: Check['id'];
   private readonly index: SourceIndex;
+  private readonly question: string;
   private readonly relevant: Set<number>;
+  private readonly answering: Set<number>;
 
   constructor(private readonly inner: Check, sources: GroundingSources) {
     this.id = inner.id;
     this.index = sourceIndex(sources);
-    this.relevant = new Set(this.index.rank(sources.question).map((r) => r.sentence.index));
+    this.question = sources.question;
+    this.answering = new Set(this.index.answering(sources.question).map((r) => r.sentence.index));
+    this.relevant = new Set(this.index.rank(sources.question).filter((r) => r.held > 0 || this.answering.has(r.sentence.index)).map((r) => r.sentence.index));
   }
 
   async check(ctx: SentenceContext, sentence: string): Promise<Verdict> {
@@ -34,7 +38,10 @@ export class GroundingCheck implements Check {
     }
     const last = used.at(-1);
     const follows = !!last && last.passage === src.passage && src.position === last.position + 1;
-    if (!this.relevant.has(src.index) && !follows) {
+    // Bearing on the question: the source sentence holds its words (or answers it), and so does
+    // the sentence itself ("Hi David, your Mercury." cut from the sentence that has the amount
+    // does not), unless it goes on from the sentence cited last.
+    if (!follows && (!this.relevant.has(src.index) || !this.index.speaksTo(sentence, this.question))) {
       return { pass: false, score: 0.2, evidence: `supported by [${src.passage}], but that sentence does not bear on the question`, ungrounded: true };
     }
     const support = { passage: src.passage, quote: src.text };

@@ -3,25 +3,28 @@
 // else the best unused answer to the question. The sources' own words cannot be wrong about
 // the sources. With no such sentence left, it offers nothing and the answer ends there.
 // Other failures (the configured check's) go to the configured correction.
-import { ANSWERABLE, sourceIndex, type GroundingSources, type SourceIndex, type SourceSentence } from '../support';
+import { sourceIndex, type GroundingSources, type Ranked, type SourceIndex, type SourceSentence } from '../support';
 import type { Candidate, Correction, CorrectionResult, CorrectionTools, SentenceContext } from '../types';
 
 export class ExtractiveCorrection implements Correction {
   readonly id: Correction['id'];
   private readonly index: SourceIndex;
-  private readonly answers: SourceSentence[];
+  private readonly answers: Ranked[];
 
   constructor(private readonly inner: Correction, sources: GroundingSources) {
     this.id = inner.id;
     this.index = sourceIndex(sources);
-    this.answers = this.index.rank(sources.question).filter((r) => r.held >= ANSWERABLE).map((r) => r.sentence);
+    this.answers = this.index.answering(sources.question);
   }
 
   /** The source sentences that could stand in for `draft` after `prefix`, best first. */
   picks(prefix: string, draft: string): SourceSentence[] {
     const used = new Set(this.index.citedIn(prefix).map((s) => s.index));
     const meant = this.index.support(draft).source;
-    const out = [...(meant && this.answers.some((a) => a.index === meant.index) ? [meant] : []), ...this.answers];
+    // After the first sentence, only sentences with the question's own words: a bare number
+    // beside them answers a question once, it does not go on an answer.
+    const answers = this.answers.filter((a) => !prefix.trim() || a.held > 0).map((a) => a.sentence);
+    const out = [...(meant && answers.some((a) => a.index === meant.index) ? [meant] : []), ...answers];
     return out.filter((s, i) => !used.has(s.index) && out.findIndex((o) => o.index === s.index) === i);
   }
 
