@@ -2,6 +2,7 @@ import type { SerializedError } from '../workers/errors';
 import type { BackendPreference } from '../workers/engine/backend';
 import type { Backend, ModelSpec, Role } from '../workers/engine/types';
 import type { AlignSettings } from '../workers/align/types';
+import type { SourcePassage } from '../workers/align/support';
 import type { AnswerStats } from '../workers/protocol';
 
 export type MessageStatus = 'streaming' | 'done' | 'stopped' | 'interrupted' | 'error';
@@ -19,6 +20,10 @@ export interface Message {
   error?: SerializedError;
   /** While streaming with the sentence loop: what it is doing now ("Correcting sentence 2…"). */
   activity?: string;
+  /** The passages the answer was written from (the offline library, the user's files), numbered as cited. */
+  sources?: SourcePassage[];
+  /** Something the reader should know about how the answer was made (a source that could not be read). */
+  notice?: string;
 }
 
 export interface Conversation {
@@ -39,4 +44,8 @@ export interface Settings {
   systemPrompt: string;
   /** Sampling seed for every answer, so that runs repeat; null: a new one each answer. */
   seed: number | null;
+  /** Which models answer from the offline library in chat: the bundled one, every one, or none. */
+  library: LibraryUse;
 }
+
+export type LibraryUse = 'bundled' | 'all' | 'off';

@@ -1,11 +1,24 @@
 import { expect, type Page } from '@playwright/test';
 import type { AnswerStats } from '../workers/protocol';
 
-/** Opens the app and waits until the bundled model is loaded on the expected backend. */
-export async function openApp(page: Page, backend: 'WASM' | 'WebGPU' = 'WASM') {
+/**
+ * Opens the app and waits until the bundled model is loaded on the expected backend. By default
+ * the offline library is switched off, so the bundled model answers in its own words: the tests
+ * of streaming, stopping, checks and corrections need answers longer than a library entry.
+ */
+export async function openApp(page: Page, backend: 'WASM' | 'WebGPU' = 'WASM', opts: { library?: 'bundled' | 'all' | 'off' } = {}) {
   await page.goto('/');
   await expect(page.locator('.backend-note')).toContainText(`${backend} —`, { timeout: 120_000 });
   await expect(page.getByRole('textbox', { name: 'Message' })).toBeEnabled();
+  const library = opts.library ?? 'off';
+  if (library !== 'bundled') await setLibrary(page, library);
+}
+
+/** Which models answer from the offline library (Models and settings). */
+export async function setLibrary(page: Page, use: 'bundled' | 'all' | 'off') {
+  await page.getByRole('button', { name: 'Models and settings' }).click();
+  await page.getByRole('combobox', { name: 'Answer from the offline library' }).selectOption(use);
+  await page.getByRole('button', { name: 'Close', exact: true }).click();
 }
 
 export async function setMaxTokens(page: Page, n: number, temperature?: number) {

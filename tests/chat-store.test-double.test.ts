@@ -193,3 +193,42 @@ describe('chat store (test double engine)', () => {
     expect(store.getState().conversations).toEqual([]);
   });
 });
+
+describe('chat store with sources (test double engine)', () => {
+  const passages = [{ id: 1, label: 'ocean (noun) · WordNet 3.1', text: 'An ocean is a large body of water.' }];
+  const provider = (fail = false) => ({
+    async forQuestion(question: string) {
+      if (fail) throw new Error('The offline library could not be read (HTTP 404).');
+      return { sources: { question, passages, notFound: 'Nothing in the offline library answers that.' }, prompt: `[1] ${passages[0].text}\nQuestion: ${question}`, grounding: passages[0].text };
+    },
+  });
+
+  it('asks with the sources and this question only, and keeps the passages with the answer', async () => {
+    const service = fakeService(['An ocean', ' is a large body of water.']);
+    const store = createChatStore(service, memoryPersistence(), provider());
+    store.getState().setDraft('What is the capital of Peru?');
+    await store.getState().send(settings);
+    store.getState().setDraft('What does ocean mean?');
+    await store.getState().send(settings);
+    const req = service.requests[1];
+    // Earlier turns are not sent: a small model would repeat the last answer's pattern.
+    expect(req.messages).toEqual([{ role: 'user', content: '[1] An ocean is a large body of water.\nQuestion: What does ocean mean?' }]);
+    expect(req.sources).toMatchObject({ question: 'What does ocean mean?', passages });
+    expect(req.grounding).toBe(passages[0].text);
+    const reply = store.getState().conversations[0].messages.at(-1)!;
+    expect(reply.sources).toEqual(passages);
+    expect(reply.content).toBe('An ocean is a large body of water.');
+  });
+
+  it('answers without sources when they cannot be read, and says so on the answer', async () => {
+    const service = fakeService(['Hello.']);
+    const store = createChatStore(service, memoryPersistence(), provider(true));
+    store.getState().setDraft('What does ocean mean?');
+    await store.getState().send(settings);
+    expect(service.requests[0].sources).toBeUndefined();
+    expect(service.requests[0].messages).toEqual([{ role: 'user', content: 'What does ocean mean?' }]);
+    const reply = store.getState().conversations[0].messages.at(-1)!;
+    expect(reply.notice).toMatch(/could not be read.*not from a source/);
+    expect(reply.status).toBe('done');
+  });
+});

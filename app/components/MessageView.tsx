@@ -3,6 +3,7 @@ import { markCorrected, renderMarkdown } from '../markdown';
 import type { Message } from '../types';
 import { toRedraftError } from '../../workers/errors';
 import { PersonalDataNote } from './PersonalDataNote';
+import { SourcedAnswer } from './SourcedAnswer';
 import { TrailView } from './TrailView';
 
 interface Props {
@@ -70,7 +71,10 @@ export const MessageView = memo(function MessageView({ message, streaming, canRe
           <span className="stats">{message.stats.generatedTokens} tokens · {message.stats.tokensPerSecond.toFixed(1)} tok/s</span>
         )}
       </header>
-      {message.role === 'assistant' ? (
+      {message.role === 'assistant' && message.sources ? (
+        <SourcedAnswer messageId={message.id} text={message.content} sources={message.sources} trails={streaming ? undefined : alignment?.trails}
+          onOpenTrail={(i) => setTrailFocus(i)} />
+      ) : message.role === 'assistant' ? (
         // The only innerHTML in the app: markdown through the sanitiser (app/markdown.ts).
         <div
           className="content markdown"
@@ -109,6 +113,7 @@ export const MessageView = memo(function MessageView({ message, streaming, canRe
           {message.stats.alignmentUnavailable}
         </p>
       )}
+      {message.notice && <p className="badge warning notice" role="note">{message.notice}</p>}
       {message.status && STATUS_LABEL[message.status] && <p className="badge">{STATUS_LABEL[message.status]}</p>}
       {error && <p className="badge error">{error.userMessage}</p>}
       {message.role === 'assistant' && !streaming && message.content && <PersonalDataNote text={message.content} />}

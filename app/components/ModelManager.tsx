@@ -1,9 +1,11 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { ModelSpec } from '../../workers/engine/types';
 import { measureEngine } from '../bridges/llm';
+import { loadLibrary } from '../library';
 import { useChat } from '../stores';
 import { useModel } from '../stores/model';
 import { useSettings } from '../stores/settings';
+import type { LibraryUse } from '../types';
 import { StorageSettings } from './StorageSettings';
 import { useOutcome } from './useOutcome';
 
@@ -118,6 +120,9 @@ export function ModelManager({ onClose, onLoad }: Props) {
           })}
         </ul>
 
+        <h3>Offline library</h3>
+        <LibrarySetting />
+
         <h3>Answer settings</h3>
         <label className="setting">
           Temperature {settings.temperature.toFixed(1)}
@@ -145,5 +150,30 @@ export function ModelManager({ onClose, onLoad }: Props) {
         <SpeedTest />
       </section>
     </div>
+  );
+}
+
+/** Which models answer from the offline library, and what the library holds. */
+function LibrarySetting() {
+  const use = useSettings((s) => s.library);
+  const [about, setAbout] = useState<string>('');
+  useEffect(() => {
+    if (use === 'off') return;
+    loadLibrary()
+      .then((l) => setAbout(`${l.entries.length.toLocaleString('en')} entries from ${l.sources.map((s) => `${s.name} (${s.licence})`).join(' and ')}. Each sentence of an answer from it is supported by an entry and cited; when no entry answers, the answer says so.`))
+      .catch((e: Error) => setAbout(e.message));
+  }, [use]);
+  return (
+    <>
+      <label className="setting">
+        Answer from the offline library
+        <select aria-label="Answer from the offline library" value={use} onChange={(e) => void useSettings.getState().update({ library: e.target.value as LibraryUse })}>
+          <option value="bundled">with the bundled model (it knows no facts of its own)</option>
+          <option value="all">with every model</option>
+          <option value="off">never</option>
+        </select>
+      </label>
+      <p className="hint library-about">{use === 'off' ? 'Off: chat answers are the model’s own words, from no source.' : about || 'Reading the library…'}</p>
+    </>
   );
 }

@@ -5,12 +5,27 @@ import { create } from 'zustand';
 import { ContextWindowExceededError, RedraftError, serializeError, toRedraftError } from '../../workers/errors';
 import { DEFAULT_ALIGN_SETTINGS, type AlignSettings } from '../../workers/align/types';
 import type { ChatMessage, SamplingOptions } from '../../workers/engine/types';
+import type { GroundingSources } from '../../workers/align/support';
 import type { AnswerEvent, AnswerRequest, AnswerStats } from '../../workers/protocol';
 import type { Conversation, Message } from '../types';
 
 export interface AnswerService {
   answer(req: AnswerRequest, onEvent: (e: AnswerEvent) => void): Promise<AnswerStats>;
   stop(): Promise<void>;
+}
+
+/** An answer from sources (the offline library, the user's files): what the request needs. */
+export interface SourcedTurn {
+  sources: GroundingSources;
+  /** The user's turn as the model reads it: the passages fenced as data, then the question. */
+  prompt: string;
+  /** The copy bias's text (workers/align/grounding.ts). */
+  grounding: string;
+}
+
+/** Finds the sources for a question, or null when this answer is not to come from sources. */
+export interface SourceProvider {
+  forQuestion(question: string): Promise<SourcedTurn | null>;
 }
 
 export interface Persistence {
@@ -87,7 +102,7 @@ export const STREAM_RENDER_MS = 50;
 const newId = () => crypto.randomUUID();
 const titleOf = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 60) || 'New conversation';
 
-export function createChatStore(service: AnswerService, persistence: Persistence) {
+export function createChatStore(service: AnswerService, persistence: Persistence, provider: SourceProvider | null = null) {
   return create<ChatState>((set, get) => {
     const active = (): Conversation | undefined => get().conversations.find((c) => c.id === get().activeId);
 
@@ -111,9 +126,24 @@ export function createChatStore(service: AnswerService, persistence: Persistence
 
     /** Answers the conversation as it stands (its last message is the user's). */
     const answer = async (conv: Conversation, settings: AnswerSettings): Promise<void> => {
-      const history: ChatMessage[] = conv.messages.map(({ role, content }) => ({ role, content }));
+      let history: ChatMessage[] = conv.messages.map(({ role, content }) => ({ role, content }));
+      let turn: SourcedTurn | null = null;
+      let notice: string | undefined;
+      try {
+        turn = (await provider?.forQuestion(conv.messages.at(-1)?.content ?? '')) ?? null;
+      } catch (e) {
+        notice = `${toRedraftError(e).message} This answer is the model's own, not from a source.`;
+      }
+      // From sources, the model reads the passages and this question only: a small model given
+      // the conversation repeats its last answer's pattern ("The capital of …") for every
+      // follow-up, and earlier answers are no source.
+      if (turn) history = [{ role: 'user', content: turn.prompt }];
       if (settings.systemPrompt.trim()) history.unshift({ role: 'system', content: settings.systemPrompt });
-      const reply: Message = { id: newId(), role: 'assistant', content: '', createdAt: Date.now(), status: 'streaming' };
+      const reply: Message = {
+        id: newId(), role: 'assistant', content: '', createdAt: Date.now(), status: 'streaming',
+        ...(turn ? { sources: turn.sources.passages } : {}),
+        ...(notice ? { notice } : {}),
+      };
       const withReply = { ...conv, messages: [...conv.messages, reply], updatedAt: Date.now() };
       replace(withReply);
       set({ streamingId: reply.id, error: null });
@@ -170,6 +200,7 @@ export function createChatStore(service: AnswerService, persistence: Persistence
         maxNewTokens: settings.maxNewTokens,
         seed: settings.seed ?? Math.floor(Math.random() * 2 ** 31),
         align: alignOf(conv, get().nextAlign),
+        ...(turn ? { sources: turn.sources, grounding: turn.grounding } : {}),
       };
       try {
         const stats = await service.answer(req, onEvent);

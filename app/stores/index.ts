@@ -1,6 +1,21 @@
 import { deleteAllConversations, deleteConversation, listConversations, saveConversation, saveConversations } from '../persistence/db';
 import { answerService } from './answer-service';
-import { createChatStore } from './chat';
+import { BUNDLED_MODEL } from '../../workers/engine/catalogue';
+import { libraryTurn, loadLibrary } from '../library';
+import { createChatStore, type SourceProvider } from './chat';
+import { useModel } from './model';
+import { useSettings } from './settings';
+
+/** Chat answers from the offline library when the setting says so for the model in use. */
+const library: SourceProvider = {
+  async forQuestion(question) {
+    const use = useSettings.getState().library;
+    const loaded = useModel.getState().loaded;
+    const bundled = loaded ? loaded.id === BUNDLED_MODEL.spec.id : useSettings.getState().model.kind === 'bundled';
+    if (use === 'off' || (use === 'bundled' && !bundled)) return null;
+    return libraryTurn(await loadLibrary(), question);
+  },
+};
 
 export const useChat = createChatStore(
   answerService,
@@ -11,6 +26,7 @@ export const useChat = createChatStore(
     remove: (id) => deleteConversation(id).then(announce),
     removeAll: () => deleteAllConversations().then(announce),
   },
+  library,
 );
 
 // Other tabs of the app share the database: each write is announced, and a tab that hears of

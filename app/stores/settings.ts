@@ -10,6 +10,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maxNewTokens: 256,
   systemPrompt: '',
   seed: null,
+  library: 'bundled',
 };
 
 interface SettingsState extends Settings {
@@ -27,7 +28,7 @@ export const useSettings = create<SettingsState>((set, get) => ({
   },
   async update(patch) {
     set(patch);
-    const { backend, model, temperature, maxNewTokens, systemPrompt, seed } = get();
-    await saveSettings({ backend, model, temperature, maxNewTokens, systemPrompt, seed });
+    const { backend, model, temperature, maxNewTokens, systemPrompt, seed, library } = get();
+    await saveSettings({ backend, model, temperature, maxNewTokens, systemPrompt, seed, library });
   },
 }));

@@ -5,7 +5,7 @@
 // prompt, never instructions; see the widget's prompt.
 import { Readability } from '@mozilla/readability';
 import MiniSearch from 'minisearch';
-import type { GroundingSources } from '../../workers/align/support';
+import { groundingText, type GroundingSources } from '../../workers/align/support';
 
 export interface Passage {
   /** 1-based, the number the answer cites as [n]. */
@@ -218,16 +218,7 @@ export function pagePrompt(question: string, passages: Passage[]): string {
   ].join('\n');
 }
 
-/**
- * The passages' sentences, those that share most words with the question first, one per line:
- * the grounding text of the answer (its first sentences are where the answer is most likely to
- * start; see workers/align/grounding.ts).
- */
+/** The copy bias's text for an answer from these passages (workers/align/support.ts). */
 export function groundingFor(question: string, passages: Passage[]): string {
-  const sentences = passages.flatMap((p) => p.text.split(/(?<=[.!?]["')\]]?)\s+/)).filter((t) => t.trim());
-  const index = new MiniSearch<{ id: number; text: string }>({ fields: ['text'], searchOptions: { prefix: true, fuzzy: 0.15 } });
-  index.addAll(sentences.map((text, id) => ({ id, text })));
-  const ranked = index.search(question, { combineWith: 'OR' }).map((h) => h.id as number);
-  const rest = sentences.map((_, i) => i).filter((i) => !ranked.includes(i));
-  return [...ranked, ...rest].map((i) => sentences[i]).join('\n');
+  return groundingText(question, passages);
 }

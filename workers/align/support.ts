@@ -343,3 +343,17 @@ export function sourceIndex(sources: GroundingSources): SourceIndex {
   if (!index) indexes.set(sources, (index = new SourceIndex(sources.passages)));
   return index;
 }
+
+/**
+ * The passages' sentences, those that share most words with the question first, one per line:
+ * the copy bias's text for an answer from them (workers/align/grounding.ts: its first sentences
+ * are where the answer is most likely to start).
+ */
+export function groundingText(question: string, passages: { text: string }[]): string {
+  const sentences = passages.flatMap((p) => p.text.split(/(?<=[.!?]["')\]]?)\s+/)).filter((t) => t.trim());
+  const index = new MiniSearch<{ id: number; text: string }>({ fields: ['text'], searchOptions: { prefix: true, fuzzy: 0.15 } });
+  index.addAll(sentences.map((text, id) => ({ id, text })));
+  const ranked = index.search(question, { combineWith: 'OR' }).map((h) => h.id as number);
+  const rest = sentences.map((_, i) => i).filter((i) => !ranked.includes(i));
+  return [...ranked, ...rest].map((i) => sentences[i]).join('\n');
+}

@@ -1,0 +1,81 @@
+// The offline reference library (public/library/library.json, built by training/library.py from
+// WordNet and the bsdgames quiz facts; cached with the app by the service worker). The bundled
+// model is too small to know facts: in chat it answers from the library's entries, each sentence
+// supported by one of them and cited, or says that nothing there answers (workers/align/support.ts).
+import MiniSearch from 'minisearch';
+import { focusOf, groundingText, type GroundingSources, type SourcePassage } from '../workers/align/support';
+
+export interface LibraryEntry {
+  id: number;
+  title: string;
+  text: string;
+  source: string;
+}
+
+export interface Library {
+  sources: { name: string; licence: string; via: string }[];
+  entries: LibraryEntry[];
+  index: MiniSearch<LibraryEntry>;
+}
+
+/** Entries given with a question: the model's context is small. */
+export const LIBRARY_PASSAGES = 3;
+
+/** What an answer from the library says when nothing in it answers the question. */
+export const LIBRARY_NOT_FOUND = 'Nothing in the offline library answers that.';
+
+export class LibraryUnavailableError extends Error {
+  override name = 'LibraryUnavailableError';
+}
+
+let loading: Promise<Library> | null = null;
+
+/** The library, fetched and indexed once (about 1.5 MB, 9,000 entries). */
+export function loadLibrary(url = `${import.meta.env.BASE_URL}library/library.json`): Promise<Library> {
+  loading ??= (async () => {
+    const res = await fetch(url);
+    if (!res.ok) throw new LibraryUnavailableError(`The offline library could not be read (HTTP ${res.status}).`);
+    const data = (await res.json()) as { format?: string; sources: Library['sources']; entries: LibraryEntry[] };
+    if (data.format !== 'redraft-library' || !Array.isArray(data.entries)) throw new LibraryUnavailableError('The offline library file is not one Redraft can read.');
+    const index = new MiniSearch<LibraryEntry>({ fields: ['title', 'text'], storeFields: ['id'], searchOptions: { boost: { title: 3 }, prefix: (t) => t.length > 4 } });
+    index.addAll(data.entries);
+    return { sources: data.sources, entries: data.entries, index };
+  })().catch((e) => {
+    loading = null; // the next question tries again
+    throw e;
+  });
+  return loading;
+}
+
+/** The entries that best match the question, numbered [1]… for citations. */
+export function lookUp(library: Library, question: string, k = LIBRARY_PASSAGES): SourcePassage[] {
+  const byId = new Map(library.entries.map((e) => [e.id, e]));
+  return library.index
+    .search(focusOf(question), { combineWith: 'OR' })
+    .slice(0, k)
+    .map((hit, i) => {
+      const e = byId.get(hit.id as number)!;
+      return { id: i + 1, label: `${e.title} · ${e.source}`, text: e.text };
+    });
+}
+
+/** The user's turn for a question answered from library entries: the entries fenced as data, numbered, then the question. */
+export function libraryPrompt(question: string, passages: SourcePassage[]): string {
+  return [
+    'Entries from the offline reference library. They are data to answer from.',
+    '<<<LIBRARY',
+    ...passages.map((p) => `[${p.id}] ${p.text}`),
+    'LIBRARY>>>',
+    `Answer from the entries, citing them as [1], [2]. Question: ${question}`,
+  ].join('\n');
+}
+
+/** Everything an answer from the library needs: its sources, the prompt and the copy bias's text. */
+export function libraryTurn(library: Library, question: string): { sources: GroundingSources; prompt: string; grounding: string } {
+  const passages = lookUp(library, question);
+  return {
+    sources: { question, passages, notFound: LIBRARY_NOT_FOUND },
+    prompt: libraryPrompt(question, passages),
+    grounding: groundingText(question, passages),
+  };
+}
