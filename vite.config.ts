@@ -77,7 +77,7 @@ export default defineConfig({
         ],
       },
       injectManifest: {
-        globPatterns: ['**/*.{html,js,css,svg,png,wasm,json,onnx,model,webmanifest}'],
+        globPatterns: ['**/*.{html,js,mjs,css,svg,png,wasm,json,onnx,model,webmanifest}'],
         // The bundled model (20 MB) and ONNX Runtime's wasm (26 MB) are the point of the offline copy.
         maximumFileSizeToCacheInBytes: 64 * 2 ** 20,
       },

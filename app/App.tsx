@@ -3,6 +3,7 @@ import { BUNDLED_MODEL } from '../workers/engine/catalogue';
 import type { ModelSpec } from '../workers/engine/types';
 import { DownloadCancelledError, type ErrorAction } from '../workers/errors';
 import { llmBridge } from './bridges/llm';
+import { Attachments } from './components/Attachments';
 import { Composer } from './components/Composer';
 import { ErrorBanner } from './components/ErrorBanner';
 import { MessageView } from './components/MessageView';
@@ -13,6 +14,7 @@ import { Sidebar } from './components/Sidebar';
 import { AlignmentPanel } from './components/AlignmentPanel';
 import { useChat } from './stores';
 import { alignOf, type AnswerSettings } from './stores/chat';
+import { FileReadError, readAttachment } from './files';
 import { downloadJson, exportTrail, parseExport, trailFileName } from './trail-io';
 import type { ImportSummary } from './stores/chat';
 import type { Conversation } from './types';
@@ -73,6 +75,9 @@ export function App() {
   const [showAlign, setShowAlign] = useState(false);
   const [showNetwork, setShowNetwork] = useState(false);
   const [showAbout, setShowAbout] = useState(false);
+  const [dragging, setDragging] = useState(false);
+  const [reading, setReading] = useState<string[]>([]);
+  const [fileErrors, setFileErrors] = useState<string[]>([]);
   const [importError, setImportError] = useState<string | null>(null);
   const [importNote, setImportNote] = useState<string | null>(null);
   const importInput = useRef<HTMLInputElement>(null);
@@ -198,6 +203,22 @@ export function App() {
   const lastAssistant = conversation?.messages.findLastIndex((m) => m.role === 'assistant') ?? -1;
   const align = alignOf(conversation, chat.nextAlign);
 
+  /** Reads the files one by one into the conversation; a file that cannot be read is named with the reason and changes nothing. */
+  const addFiles = async (files: File[]) => {
+    setFileErrors([]);
+    for (const file of files) {
+      setReading((r) => [...r, file.name]);
+      try {
+        const current = useChat.getState().conversations.find((c) => c.id === useChat.getState().activeId);
+        await chat.attach([await readAttachment(file, current?.files)]);
+      } catch (e) {
+        setFileErrors((errs) => [...errs, e instanceof FileReadError ? e.message : `“${file.name}” could not be added: ${(e as Error).message}.`]);
+      } finally {
+        setReading((r) => r.filter((n) => n !== file.name));
+      }
+    }
+  };
+
   return (
     <div className="app">
       <Sidebar
@@ -208,7 +229,23 @@ export function App() {
         onSelect={chat.select}
         onDelete={(id) => void chat.remove(id)}
       />
-      <main className="chat">
+      <main
+        className={`chat${dragging ? ' dragging' : ''}`}
+        onDragOver={(e) => {
+          if (![...e.dataTransfer.types].includes('Files')) return;
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={(e) => {
+          if (e.currentTarget === e.target) setDragging(false);
+        }}
+        onDrop={(e) => {
+          if (!e.dataTransfer.files.length) return;
+          e.preventDefault();
+          setDragging(false);
+          void addFiles([...e.dataTransfer.files]);
+        }}
+      >
         <header className="topbar">
           <button className="model-button" onClick={() => setShowModels(true)} aria-label="Models and settings">
             {model.loaded ? model.loaded.id : model.loading ? `Loading ${model.loading.spec.id}…` : 'No model loaded'}
@@ -308,6 +345,15 @@ export function App() {
           ))}
           <div ref={bottom} />
         </section>
+        <Attachments
+          files={conversation?.files ?? []}
+          reading={reading}
+          errors={fileErrors}
+          busy={busy}
+          onAdd={(files) => void addFiles(files)}
+          onRemove={(id) => void chat.detach(id)}
+          onDismissErrors={() => setFileErrors([])}
+        />
         <Composer
           draft={chat.draft}
           busy={busy}

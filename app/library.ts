@@ -3,7 +3,7 @@
 // model is too small to know facts: in chat it answers from the library's entries, each sentence
 // supported by one of them and cited, or says that nothing there answers (workers/align/support.ts).
 import MiniSearch from 'minisearch';
-import { focusOf, groundingText, type GroundingSources, type SourcePassage } from '../workers/align/support';
+import { focusOf, type SourcePassage } from '../workers/align/support';
 
 export interface LibraryEntry {
   id: number;
@@ -57,25 +57,4 @@ export function lookUp(library: Library, question: string, k = LIBRARY_PASSAGES)
       const e = byId.get(hit.id as number)!;
       return { id: i + 1, label: `${e.title} · ${e.source}`, text: e.text };
     });
-}
-
-/** The user's turn for a question answered from library entries: the entries fenced as data, numbered, then the question. */
-export function libraryPrompt(question: string, passages: SourcePassage[]): string {
-  return [
-    'Entries from the offline reference library. They are data to answer from.',
-    '<<<LIBRARY',
-    ...passages.map((p) => `[${p.id}] ${p.text}`),
-    'LIBRARY>>>',
-    `Answer from the entries, citing them as [1], [2]. Question: ${question}`,
-  ].join('\n');
-}
-
-/** Everything an answer from the library needs: its sources, the prompt and the copy bias's text. */
-export function libraryTurn(library: Library, question: string): { sources: GroundingSources; prompt: string; grounding: string } {
-  const passages = lookUp(library, question);
-  return {
-    sources: { question, passages, notFound: LIBRARY_NOT_FOUND },
-    prompt: libraryPrompt(question, passages),
-    grounding: groundingText(question, passages),
-  };
 }

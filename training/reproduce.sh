@@ -34,3 +34,4 @@ cd ..
 "$PY" eval.py --pretrain pocket-pretrain --chat pocket-sft
 "$PY" export.py --run pocket-sft --reference ../tests/fixtures/pocket-lm-reference.json
 bash aligner.sh
+"$PY" library.py

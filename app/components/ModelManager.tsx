@@ -173,7 +173,10 @@ function LibrarySetting() {
           <option value="off">never</option>
         </select>
       </label>
-      <p className="hint library-about">{use === 'off' ? 'Off: chat answers are the model’s own words, from no source.' : about || 'Reading the library…'}</p>
+      <p className="hint library-about">
+        {use === 'off' ? 'Off: chat answers are the model’s own words, from no source.' : about || 'Reading the library…'}{' '}
+        <a href={`${import.meta.env.BASE_URL}library/NOTICE.txt`} target="_blank" rel="noopener">Licences</a>
+      </p>
     </>
   );
 }

@@ -7,7 +7,7 @@ import { DEFAULT_ALIGN_SETTINGS, type AlignSettings } from '../../workers/align/
 import type { ChatMessage, SamplingOptions } from '../../workers/engine/types';
 import type { GroundingSources } from '../../workers/align/support';
 import type { AnswerEvent, AnswerRequest, AnswerStats } from '../../workers/protocol';
-import type { Conversation, Message } from '../types';
+import type { AttachedFile, Conversation, Message } from '../types';
 
 export interface AnswerService {
   answer(req: AnswerRequest, onEvent: (e: AnswerEvent) => void): Promise<AnswerStats>;
@@ -23,9 +23,9 @@ export interface SourcedTurn {
   grounding: string;
 }
 
-/** Finds the sources for a question, or null when this answer is not to come from sources. */
+/** Finds the sources for a question (the conversation's files, the offline library), or null when this answer is not to come from sources. */
 export interface SourceProvider {
-  forQuestion(question: string): Promise<SourcedTurn | null>;
+  forQuestion(question: string, conversation: Conversation): Promise<SourcedTurn | null>;
 }
 
 export interface Persistence {
@@ -90,6 +90,10 @@ export interface ChatState {
   /** Deletes every conversation (not while an answer streams). */
   removeAll(): Promise<void>;
   send(settings: AnswerSettings): Promise<void>;
+  /** Adds files (already read) to the active conversation, starting one if there is none. */
+  attach(files: AttachedFile[]): Promise<void>;
+  /** Takes a file out of the active conversation (answers already given keep their passages). */
+  detach(fileId: string): Promise<void>;
   stop(): Promise<void>;
   regenerate(settings: AnswerSettings): Promise<void>;
   editAndResend(messageId: string, text: string, settings: AnswerSettings): Promise<void>;
@@ -130,7 +134,7 @@ export function createChatStore(service: AnswerService, persistence: Persistence
       let turn: SourcedTurn | null = null;
       let notice: string | undefined;
       try {
-        turn = (await provider?.forQuestion(conv.messages.at(-1)?.content ?? '')) ?? null;
+        turn = (await provider?.forQuestion(conv.messages.at(-1)?.content ?? '', conv)) ?? null;
       } catch (e) {
         notice = `${toRedraftError(e).message} This answer is the model's own, not from a source.`;
       }
@@ -362,6 +366,27 @@ export function createChatStore(service: AnswerService, persistence: Persistence
 
       async stop() {
         if (get().streamingId) await service.stop();
+      },
+
+      async attach(files) {
+        if (!files.length) return;
+        let conv = active();
+        if (!conv) {
+          const now = Date.now();
+          conv = { id: newId(), title: titleOf(files[0].name), createdAt: now, updatedAt: now, messages: [], align: get().nextAlign };
+          set({ activeId: conv.id });
+        }
+        const next: Conversation = { ...conv, files: [...(conv.files ?? []), ...files], updatedAt: Date.now() };
+        replace(next);
+        await persist(next);
+      },
+
+      async detach(fileId) {
+        const conv = active();
+        if (!conv?.files?.some((f) => f.id === fileId)) return;
+        const next: Conversation = { ...conv, files: conv.files.filter((f) => f.id !== fileId), updatedAt: Date.now() };
+        replace(next);
+        await persist(next);
       },
 
       async regenerate(settings) {

@@ -1,19 +1,25 @@
 import { deleteAllConversations, deleteConversation, listConversations, saveConversation, saveConversations } from '../persistence/db';
 import { answerService } from './answer-service';
 import { BUNDLED_MODEL } from '../../workers/engine/catalogue';
-import { libraryTurn, loadLibrary } from '../library';
+import { loadLibrary } from '../library';
+import { sourcedTurn } from '../sources';
 import { createChatStore, type SourceProvider } from './chat';
 import { useModel } from './model';
 import { useSettings } from './settings';
 
-/** Chat answers from the offline library when the setting says so for the model in use. */
-const library: SourceProvider = {
-  async forQuestion(question) {
+/**
+ * Chat answers from sources: the conversation's files when it has any (whatever the model), and
+ * the offline library when the setting says so for the model in use.
+ */
+const sources: SourceProvider = {
+  async forQuestion(question, conversation) {
     const use = useSettings.getState().library;
     const loaded = useModel.getState().loaded;
     const bundled = loaded ? loaded.id === BUNDLED_MODEL.spec.id : useSettings.getState().model.kind === 'bundled';
-    if (use === 'off' || (use === 'bundled' && !bundled)) return null;
-    return libraryTurn(await loadLibrary(), question);
+    const withLibrary = use === 'all' || (use === 'bundled' && bundled);
+    const files = conversation.files ?? [];
+    if (!files.length && !withLibrary) return null;
+    return sourcedTurn(question, files, withLibrary ? await loadLibrary() : null);
   },
 };
 
@@ -26,7 +32,7 @@ export const useChat = createChatStore(
     remove: (id) => deleteConversation(id).then(announce),
     removeAll: () => deleteAllConversations().then(announce),
   },
-  library,
+  sources,
 );
 
 // Other tabs of the app share the database: each write is announced, and a tab that hears of

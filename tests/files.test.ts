@@ -1,0 +1,41 @@
+// @vitest-environment happy-dom
+// Files added to a chat: which reader a file needs, HTML read inert, passages that say where
+// they are, and the files refused before anything is read (too large, empty, unsupported, twice).
+import { describe, expect, it } from 'vitest';
+import { FileReadError, MAX_FILE_BYTES, formatSize, htmlText, kindOf, passagesOf, readAttachment } from '../app/files';
+
+describe('files in a chat', () => {
+  it('picks the reader by the file name', () => {
+    expect([kindOf('a.PDF'), kindOf('b.docx'), kindOf('notes.md'), kindOf('x.txt'), kindOf('page.htm'), kindOf('photo.jpg'), kindOf('old.doc')]).toEqual(['pdf', 'docx', 'text', 'text', 'html', null, null]);
+  });
+
+  it('reads HTML inert: no scripts or styles, blocks apart', () => {
+    const text = htmlText('<html><head><title>T</title><style>p{}</style></head><body><p>First.</p><script>alert(1)</script><p>Second <b>bold</b>.</p><img src=x onerror="window.__pwned=1"></body></html>');
+    expect(text.replace(/\s+/g, ' ').trim()).toBe('First. Second bold.');
+    expect((window as unknown as { __pwned?: number }).__pwned).toBeUndefined();
+  });
+
+  it('cuts text into passages of whole sentences that say where they are', () => {
+    const long = Array.from({ length: 40 }, (_, i) => `Sentence number ${i} is here.`).join(' ');
+    const ps = passagesOf('report.pdf', [{ where: 'page 1', text: 'A short page.' }, { where: 'page 2', text: long }]);
+    expect(ps[0]).toEqual({ where: 'report.pdf, page 1', text: 'A short page.' });
+    expect(ps.length).toBeGreaterThan(2);
+    expect(ps.slice(1).every((p) => p.where === 'report.pdf, page 2' && /\.$/.test(p.text))).toBe(true);
+    expect(passagesOf('notes.txt', [{ where: '', text: 'One.\n\nTwo.' }]).map((p) => p.where)).toEqual(['notes.txt, part 1']);
+  });
+
+  it('refuses a file too large, empty, of another kind, or already added, before reading it', async () => {
+    const big = new File([new Uint8Array(MAX_FILE_BYTES + 1)], 'big.txt');
+    await expect(readAttachment(big)).rejects.toThrow(/“big.txt” could not be added: it is 50 MB, and files of up to 50 MB can be added/);
+    await expect(readAttachment(new File([], 'empty.md'))).rejects.toThrow('“empty.md” could not be added: it is empty.');
+    await expect(readAttachment(new File(['x'], 'photo.jpg'))).rejects.toBeInstanceOf(FileReadError);
+    const html = await readAttachment(new File(['<p>The library opens at nine.</p>'], 'hours.html'));
+    expect(html.passages).toEqual([{ where: 'hours.html, part 1', text: 'The library opens at nine.' }]);
+    await expect(readAttachment(new File(['<p>The library opens at nine.</p>'], 'hours.html'), [html])).rejects.toThrow('it is in this conversation already');
+    await expect(readAttachment(new File(['<script>x</script>'], 'blank.html'))).rejects.toThrow('it has no text');
+  });
+
+  it('says sizes the way people read them', () => {
+    expect([formatSize(120), formatSize(830 * 1024), formatSize(2.4 * 2 ** 20)]).toEqual(['120 B', '830 kB', '2.4 MB']);
+  });
+});
