@@ -244,7 +244,7 @@ describe('sentence loop with sources (test double engine)', () => {
     notFound: 'The page doesn’t say.',
     passages: [
       { id: 1, text: 'The tower is 41 metres tall and has 120 steps. Stonemasons worked through two summers to finish it.' },
-      { id: 2, text: 'The lamp burned whale oil until 1904. Three keepers lived at the light.' },
+      { id: 2, text: 'The lamp burned whale oil until 1904. Three keepers lived at the light. The tower is painted white.' },
     ],
   };
   const grounded = (script: string[][], question = sources.question) =>
@@ -284,6 +284,12 @@ describe('sentence loop with sources (test double engine)', () => {
   it('a sentence that follows the last cited one in its passage goes on the answer', async () => {
     const { stats } = await grounded([['The tower is 41 metres tall.'], [' Stonemasons worked through two summers to finish it.']]);
     expect(stats.text).toBe('The tower is 41 metres tall. Stonemasons worked through two summers to finish it.');
+  });
+
+  it('to a question that asks for a number, the first sentence gives one', async () => {
+    const { stats } = await grounded([['The tower is painted white.']], 'How tall is the tower?');
+    expect(stats.alignment!.trails[0].candidates[0].verdict.evidence).toMatch(/does not give the number/);
+    expect(stats.text).toBe('The tower is 41 metres tall and has 120 steps.');
   });
 
   it('says plainly that the sources do not answer, without drafting, when they do not', async () => {

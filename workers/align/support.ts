@@ -286,10 +286,11 @@ export class SourceIndex {
   answering(question: string): Ranked[] {
     const kind = answerKind(focusOf(question));
     const ranked = this.rank(question).filter((r) => r.passageHeld >= ANSWERABLE && r.fits);
-    // A sentence without the question's words answers only with the kind of answer asked for,
-    // and only in a passage where no sentence has both ("Payment from Sara." … "$2,500 was sent.").
+    // A sentence without the question's words answers only with an amount of money asked for,
+    // and only in a passage where no sentence has both ("Payment from Sara." … "$2,500 was
+    // sent."); a bare number is too common to stand for an answer.
     const both = new Set(ranked.filter((r) => r.held > 0).map((r) => r.sentence.passage));
-    return ranked.filter((r) => r.held > 0 || (kind && !both.has(r.sentence.passage)));
+    return ranked.filter((r) => r.held > 0 || (kind === 'money' && !both.has(r.sentence.passage)));
   }
 
   private readonly standsOn = new Map<string, SourceSentence | null>();
@@ -323,6 +324,12 @@ const KIND = {
   money: /[$€£¥]\s?\d|\d\s?(?:usd|eur|gbp|euros?|dollars?|pounds|pence|cents?)\b/i,
   number: /\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|twenty|thirty|forty|fifty|sixty|hundred|thousand|million|billion|once|twice|dozen|half|daily|weekly|monthly|yearly|annually|hours?|days?|weeks?|months?|years?|minutes?|seconds?|nights?)\b/i,
 };
+
+/** Whether `sentence` has the kind of answer the question asks for (true when it asks for none). */
+export function fitsKind(sentence: string, question: string): boolean {
+  const kind = answerKind(focusOf(question));
+  return !kind || KIND[kind].test(sentence);
+}
 
 /** The kind of answer a question asks for, when its words say: an amount of money, or a number (counts, sizes, times, dates). */
 export function answerKind(question: string): keyof typeof KIND | null {

@@ -4,7 +4,7 @@
 // the sentence the answer cited last), and the answer has not said it already. It runs before
 // the configured check, which then judges only grounded sentences. A sentence it fails is
 // `ungrounded`: it is corrected from the sources or, when nothing supports it, never shown.
-import { sourceIndex, stripMarkers, type GroundingSources, type SourceIndex } from '../support';
+import { fitsKind, sourceIndex, stripMarkers, type GroundingSources, type SourceIndex } from '../support';
 import type { Check, SentenceContext, Verdict } from '../types';
 
 export class GroundingCheck implements Check {
@@ -43,6 +43,10 @@ export class GroundingCheck implements Check {
     // does not), unless it goes on from the sentence cited last.
     if (!follows && (!this.relevant.has(src.index) || !this.index.speaksTo(sentence, this.question))) {
       return { pass: false, score: 0.2, evidence: `supported by [${src.passage}], but that sentence does not bear on the question`, ungrounded: true };
+    }
+    // The answer's first sentence answers: to "How much salt?" it has the number.
+    if (!ctx.prefix.trim() && !fitsKind(sentence, this.question)) {
+      return { pass: false, score: 0.3, evidence: `supported by [${src.passage}], but it does not give the number or amount the question asks for`, ungrounded: true };
     }
     const support = { passage: src.passage, quote: src.text };
     if (!said) return { pass: false, score: 0, evidence: 'empty', ungrounded: true };
