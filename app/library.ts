@@ -3,7 +3,7 @@
 // model is too small to know facts: in chat it answers from the library's entries, each sentence
 // supported by one of them and cited, or says that nothing there answers (workers/align/support.ts).
 import MiniSearch from 'minisearch';
-import { focusOf, type SourcePassage } from '../workers/align/support';
+import { contentWords, focusOf, type SourcePassage } from '../workers/align/support';
 
 export interface LibraryEntry {
   id: number;
@@ -51,7 +51,7 @@ export function loadLibrary(url = `${import.meta.env.BASE_URL}library/library.js
 export function lookUp(library: Library, question: string, k = LIBRARY_PASSAGES): SourcePassage[] {
   const byId = new Map(library.entries.map((e) => [e.id, e]));
   return library.index
-    .search(focusOf(question), { combineWith: 'OR' })
+    .search(contentWords(focusOf(question)).join(' '), { combineWith: 'OR' })
     .slice(0, k)
     .map((hit, i) => {
       const e = byId.get(hit.id as number)!;

@@ -2,7 +2,7 @@
 // library, the few that best match the question, numbered for citations; the prompt that gives
 // them to the model as data; and what the answer says when they do not answer.
 import MiniSearch from 'minisearch';
-import { focusOf, groundingText, type SourcePassage } from '../workers/align/support';
+import { contentWords, focusOf, groundingText, type SourcePassage } from '../workers/align/support';
 import { LIBRARY_NOT_FOUND, lookUp, type Library } from './library';
 import type { SourcedTurn } from './stores/chat';
 import type { AttachedFile } from './types';
@@ -24,18 +24,18 @@ export function sourcesPrompt(question: string, passages: SourcePassage[]): stri
   ].join('\n');
 }
 
-/** The best passages for the question among the files' passages and the library's best entries (BM25 over them together). */
+/** The best passages for the question (BM25): the files' when any matches, else the library's. */
 export function pickSources(question: string, files: AttachedFile[], library: Library | null, k = SOURCE_PASSAGES): SourcePassage[] {
-  const pool = [
-    ...files.flatMap((f) => f.passages.map((p) => ({ label: p.where, text: p.text }))),
-    ...(library ? lookUp(library, question, 5).map((p) => ({ label: p.label ?? '', text: p.text })) : []),
-  ].map((p, i) => ({ ...p, i }));
-  const index = new MiniSearch<{ i: number; label: string; text: string }>({ idField: 'i', fields: ['text', 'label'], searchOptions: { boost: { label: 0.5 }, prefix: (t) => t.length > 4, fuzzy: 0.1 } });
-  index.addAll(pool);
-  return index
-    .search(focusOf(question), { combineWith: 'OR' })
-    .slice(0, k)
-    .map((hit, n) => ({ id: n + 1, label: pool[hit.id as number].label, text: pool[hit.id as number].text }));
+  const query = contentWords(focusOf(question)).join(' ');
+  const best = (pool: { label: string; text: string }[]) => {
+    const index = new MiniSearch<{ i: number; label: string; text: string }>({ idField: 'i', fields: ['text', 'label'], searchOptions: { boost: { label: 0.5 }, prefix: (t) => t.length > 4, fuzzy: 0.1 } });
+    index.addAll(pool.map((p, i) => ({ ...p, i })));
+    return index.search(query, { combineWith: 'OR' }).slice(0, k).map((hit) => pool[hit.id as number]);
+  };
+  // The user's own files first: the library only when none of their passages matches.
+  let picked = best(files.flatMap((f) => f.passages.map((p) => ({ label: p.where, text: p.text }))));
+  if (!picked.length && library) picked = lookUp(library, question, k).map((p) => ({ label: p.label ?? '', text: p.text }));
+  return picked.map((p, n) => ({ id: n + 1, label: p.label, text: p.text }));
 }
 
 /** Everything an answer from sources needs. */

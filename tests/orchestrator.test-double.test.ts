@@ -244,7 +244,7 @@ describe('sentence loop with sources (test double engine)', () => {
     notFound: 'The page doesn’t say.',
     passages: [
       { id: 1, text: 'The tower is 41 metres tall and has 120 steps. Stonemasons worked through two summers to finish it.' },
-      { id: 2, text: 'The lamp burned whale oil until 1904. Three keepers lived at the light. The tower is painted white.' },
+      { id: 2, text: 'The lamp burned whale oil until 1904. Three keepers lived at the light. The tower is tall and painted white.' },
     ],
   };
   const grounded = (script: string[][], question = sources.question) =>
@@ -287,7 +287,7 @@ describe('sentence loop with sources (test double engine)', () => {
   });
 
   it('to a question that asks for a number, the first sentence gives one', async () => {
-    const { stats } = await grounded([['The tower is painted white.']], 'How tall is the tower?');
+    const { stats } = await grounded([['The tower is tall and painted white.']], 'How tall is the tower?');
     expect(stats.alignment!.trails[0].candidates[0].verdict.evidence).toMatch(/does not give the number/);
     expect(stats.text).toBe('The tower is 41 metres tall and has 120 steps.');
   });

@@ -10,6 +10,8 @@
 //   * every number and every name it has is in that sentence, each number between the same
 //     words as there, it does not add or drop a negation, and where it stops short of the
 //     source sentence it stops where a clause ends,
+//   * one unbroken run of the source sentence's words covers most of it (RUN: a splice of two
+//     runs of one sentence can keep every word pair and still say what the source does not),
 //   * it has MIN_CONTENT content words at least (a fragment like "The to the lamp." says
 //     nothing a source could support).
 // The source sentence is the evidence: its passage is cited and it is the quote.
@@ -72,6 +74,8 @@ export const COVERAGE = 0.75;
 /** Content words a sentence needs to say anything a source could support ("The to the lamp." does not). */
 export const MIN_CONTENT = 2;
 export const PAIRS = 0.7;
+/** Share of a sentence's words that one unbroken run of the source sentence's words must cover. */
+export const RUN = 0.8;
 export const ANSWERABLE = 0.45;
 const NAME_WEIGHT = 3;
 
@@ -81,7 +85,8 @@ const STOP = new Set(
     'may might must shall should will would i me my we our us you your he him his she her they them their one ones also very just more most ' +
     'some any all each such not no nor only own same too s t up out off again further once both few other new get got make made use used ' +
     'tell say said please give show find list name know answer question page document text passage according ' +
-    'much many long often far go goes going come comes put take takes thing things kind way need needs').split(' '),
+    'much many long often far go goes going come comes put take takes thing things kind way need needs ' +
+    'mean means meaning define definition word words called').split(' '),
 );
 const NEGATIONS = new Set(['not', 'no', 'never', 'none', 'nor', 'cannot', "can't", "don't", "doesn't", "isn't", "aren't", "wasn't", "weren't", "won't", 'without']);
 
@@ -139,11 +144,27 @@ function endsWhereAClauseEnds(words: string[], source: string): boolean {
   if (!tail.length) return true;
   const text = source.replace(/(\d),(?=\d{3}\b)/g, '$1').replace(/’/g, "'");
   const ends = [...text.matchAll(new RegExp(`${tail.map(escape).join('[^\\p{L}\\p{N}]+')}(?![\\p{L}\\p{N}])`, 'giu'))];
-  if (!ends.length) return true; // its end is not the source's words: the other measures decide
+  if (!ends.length) return false; // it ends in words the source does not have there (cut off mid-word, or spliced)
   return ends.some((m) => {
     const after = text.slice(m.index + m[0].length);
     return /^\s*(?:[,;:.!?)\]–—]|-\s|$)/.test(after) || CLAUSE_WORDS.has(after.trim().split(/\s+/)[0]?.toLowerCase() ?? '');
   });
+}
+
+/** The longest run of consecutive words `a` and `b` share. */
+function longestRun(a: string[], b: string[]): number {
+  let best = 0;
+  let prev = new Array<number>(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    const row = new Array<number>(b.length + 1).fill(0);
+    for (let j = 1; j <= b.length; j++) {
+      if (a[i - 1] !== b[j - 1]) continue;
+      row[j] = prev[j - 1] + 1;
+      if (row[j] > best) best = row[j];
+    }
+    prev = row;
+  }
+  return best;
 }
 
 const hasNegation = (words: string[]) => words.some((w) => NEGATIONS.has(w) || w.endsWith("n't"));
@@ -213,6 +234,9 @@ export class SourceIndex {
     });
     if (hasNegation(words) !== source.negated) missing.push(source.negated ? 'its negation' : 'a negation');
     if (!endsWhereAClauseEnds(words, source.text)) missing.push('the rest of its clause');
+    // One unbroken run of the source's words: "The deposit is two months of | the end of the
+    // lease." has every word pair of its source and says something the source does not.
+    if (words.length >= 4 && longestRun(words, source.words) < RUN * words.length) missing.push('one unbroken run of its words');
     return { coverage: content.length ? covered / content.length : 0, pairs: pairs.length ? inOrder / pairs.length : words.length ? 1 : 0, missing };
   }
 

@@ -19,7 +19,12 @@ export class GroundingCheck implements Check {
     this.index = sourceIndex(sources);
     this.question = sources.question;
     this.answering = new Set(this.index.answering(sources.question).map((r) => r.sentence.index));
-    this.relevant = new Set(this.index.rank(sources.question).filter((r) => r.held > 0 || this.answering.has(r.sentence.index)).map((r) => r.sentence.index));
+    // Bearing on the question: an answering sentence, or one that holds at least half as much of
+    // the question as the sentence that holds most ("The capital of The Bahamas is Nassau." has
+    // "capital", not "France": it does not go on an answer about France).
+    const ranked = this.index.rank(sources.question);
+    const most = Math.max(0, ...ranked.map((r) => r.held));
+    this.relevant = new Set(ranked.filter((r) => (r.held > 0 && r.held >= most / 2) || this.answering.has(r.sentence.index)).map((r) => r.sentence.index));
   }
 
   async check(ctx: SentenceContext, sentence: string): Promise<Verdict> {
