@@ -357,8 +357,8 @@ export function App() {
         <Composer
           draft={chat.draft}
           busy={busy}
-          disabled={!ready}
-          placeholder={ready ? 'Message Redraft (Enter to send, Shift+Enter for a new line)' : 'Waiting for the model…'}
+          disabled={!ready || reading.length > 0}
+          placeholder={!ready ? 'Waiting for the model…' : reading.length ? 'Reading your files…' : 'Message Redraft (Enter to send, Shift+Enter for a new line)'}
           onDraft={chat.setDraft}
           onSend={() => void chat.send(answerSettings())}
           onStop={() => void chat.stop()}

@@ -78,6 +78,10 @@ describe('support in the sources', () => {
     expect(index.answers('Who designed the lens?')).toBe(false);
     expect(index.answers('What is the capital of Peru?')).toBe(false);
     expect(index.answers('?')).toBe(false);
+    // Requests to compose are not questions the sources answer, though they hold the words.
+    expect(index.answers('Write me a poem about the tower and its keepers.')).toBe(false);
+    expect(index.answers('Tell me a story about the lamp.')).toBe(false);
+    expect(index.answers('Tell me how tall the tower is.')).toBe(true);
   });
 
   it('finds the answer of the kind asked for beside the sentence that names what it is about', () => {

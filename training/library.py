@@ -70,6 +70,8 @@ def article(word):
 
 def sentence(word, pos, definition):
     definition = definition.rstrip(" .;")
+    if pos == "noun" and word[0].isupper():  # a name: "France is a republic …"
+        return f"{word} is {definition}."
     if pos == "noun":
         return f"{article(word)} {word} is {definition}."
     if pos == "verb":
@@ -83,16 +85,21 @@ def wordnet_entries(words):
         for lemma in sorted(words & index.keys()):
             for rank, off in enumerate(index[lemma][:SENSES]):
                 syn, kinds, gloss = sets[off]
+                # The word as the synset writes it (WordNet's index is lower case: "france").
+                word = next((w for w in syn if w.lower() == lemma), lemma)
+                if rank and word[0].isupper():
+                    continue  # a name's second sense is another bearer of it ("France": the writer)
                 definition = gloss.split(";")[0].strip()
                 if not definition or definition.startswith('"'):
                     continue
-                text = [sentence(lemma, pos, definition)]
+                text = [sentence(word, pos, definition)]
                 others = [w for w in syn if w.lower() != lemma][:4]
                 if others:
                     text.append(f"Other words for it: {', '.join(others)}.")
                 if pos == "noun" and kinds:
-                    text.append(f"{article(lemma)} {lemma} is a kind of {sets[kinds[0]][0][0]}.")
-                yield {"title": f"{lemma} ({pos}{', sense ' + str(rank + 1) if rank else ''})",
+                    subject = word if word[0].isupper() else f"{article(word)} {word}"
+                    text.append(f"{subject} is a kind of {sets[kinds[0]][0][0]}.")
+                yield {"title": f"{word} ({pos}{', sense ' + str(rank + 1) if rank else ''})",
                        "text": " ".join(text), "source": "WordNet 3.1"}
 
 

@@ -200,7 +200,9 @@ export function createChatStore(service: AnswerService, persistence: Persistence
       };
       const req: AnswerRequest = {
         messages: history,
-        sampling: settings.sampling,
+        // From sources, greedy: the copy bias then starts where the best passage starts, and
+        // sampling would only add ways to leave the sources' words.
+        sampling: turn ? { ...settings.sampling, temperature: 0 } : settings.sampling,
         maxNewTokens: settings.maxNewTokens,
         seed: settings.seed ?? Math.floor(Math.random() * 2 ** 31),
         align: alignOf(conv, get().nextAlign),

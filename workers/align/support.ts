@@ -332,10 +332,20 @@ export class SourceIndex {
       .filter((s): s is SourceSentence => !!s);
   }
 
-  /** Whether any sentence answers the question (see `answering`). */
+  /**
+   * Whether any sentence answers the question (see `answering`). A request to compose something
+   * (a poem, a story, an e-mail) is not a question sources answer, even when they hold its words.
+   */
   answers(question: string): boolean {
-    return this.answering(question).length > 0;
+    return !isComposition(focusOf(question)) && this.answering(question).length > 0;
   }
+}
+
+const COMPOSE = /\b(?:write|compose|create|make|draft|generate|invent|sing|tell)\b(?:\s+\w+){0,4}?\s+(?:poems?|story|stories|essays?|jokes?|songs?|lyrics|letters?|e-?mails?|haiku|limericks?|speech|code|programs?|scripts?|tweets?|slogans?)\b/i;
+
+/** A request to compose something new (not a question about what sources say). */
+export function isComposition(message: string): boolean {
+  return COMPOSE.test(message);
 }
 
 /** The part of a message that asks: its sentences that end in a question mark, else all of it. */
