@@ -127,6 +127,8 @@ async function measure(plan) {
       // Answer length is a setting; set it through the UI like a user would.
       await page.getByRole('button', { name: 'Models and settings' }).click();
       await page.getByRole('spinbutton', { name: 'Longest answer (tokens)' }).fill(String(plan.maxTokens));
+      // The model's own decoding is measured: no answers from the offline library here.
+      await page.getByRole('combobox', { name: 'Answer from the offline library' }).selectOption('off');
       await page.getByRole('button', { name: 'Close', exact: true }).click();
       // Plain decoding: the default pipeline's cost is measured apart (judge rows, sentence loop).
       await setPipeline(page, { check: 'off' });
@@ -212,6 +214,7 @@ async function measureMethods({ backend, flags, maxTokens, runs }) {
     await page.getByRole('slider', { name: /Temperature/ }).fill('0');
     // A fixed seed: corrections that sample candidates (RAIN search, Transfer Q*) draw the same ones every run.
     await page.getByRole('spinbutton', { name: 'Seed' }).fill('1');
+    await page.getByRole('combobox', { name: 'Answer from the offline library' }).selectOption('off');
     await page.getByRole('button', { name: 'Close', exact: true }).click();
     // Warm-up answer, not measured: the first run pays for compiling the WASM kernels, and (with
     // the default pipeline) for loading the corrector, so that neither is counted in a row.

@@ -1,5 +1,5 @@
 // npm run screenshot: takes docs/screenshot.png from the real app (built and served here),
-// after one real answer from the bundled model on the WASM backend.
+// after two real answers from the bundled model on the WASM backend, from the offline library.
 import { execSync, spawn } from 'node:child_process';
 import { chromium } from 'playwright-core';
 
@@ -15,11 +15,11 @@ try {
   const page = await browser.newPage({ viewport: { width: 1200, height: 720 }, colorScheme: 'light' });
   await page.goto(`http://localhost:${PORT}/`);
   await page.waitForFunction(() => document.querySelector('.backend-note')?.textContent?.includes(' — '), null, { timeout: 120_000 });
-  for (const prompt of ['Hello', 'What does ocean mean?']) {
+  for (const prompt of ['What is the capital of Peru?', 'What does ocean mean?']) {
     await page.getByRole('textbox', { name: 'Message' }).fill(prompt);
     await page.keyboard.press('Enter');
     await page.waitForSelector('article[data-role="assistant"]:last-of-type[data-status="done"]', { timeout: 120_000 });
-    await page.waitForFunction((n) => document.querySelectorAll('article[data-role="assistant"][data-status="done"]').length >= n, prompt === 'Hello' ? 1 : 2);
+    await page.waitForFunction((n) => document.querySelectorAll('article[data-role="assistant"][data-status="done"]').length >= n, prompt === 'What does ocean mean?' ? 2 : 1);
   }
   await page.screenshot({ path: 'docs/screenshot.png' });
   console.log('wrote docs/screenshot.png');
