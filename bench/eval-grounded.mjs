@@ -9,8 +9,9 @@
 //   grounded-only  the grounding check alone (configured checks off)
 //   extractive  the baseline: the passages' best sentence for the question, word for word, cited
 // and reports, apart for the dev and the held-out parts:
-//   * answerable questions whose answer holds an expected substring in a cited sentence (cited:
-//     app/widget/cite.ts, the widget's citation: a run of ≥ 4 words shared with a passage),
+//   * answerable questions whose answer holds an expected substring in a cited sentence (cited
+//     as the widget cites: by the grounding check's evidence where the answer has it, else by a
+//     run of ≥ 4 words shared with a passage, app/widget/cite.ts),
 //   * committed sentences that are in the page word for word (not the pipeline's own check),
 //     and, for reference, those the grounding check's support measure accepts,
 //   * unanswerable questions answered "not found",
@@ -154,11 +155,16 @@ async function main() {
         let text = '';
         let firstCitedMs = null;
         const seg = new (await load('/workers/align/segmenter.ts')).SentenceSegmenter();
-        const onSentence = (s) => {
-          if (firstCitedMs === null && cite(s, passages)) firstCitedMs = performance.now() - t0;
+        const onSentence = (s, trail) => {
+          const cited = trail?.candidates.some((c) => c.text === trail.final && c.verdict.support) || cite(s, passages);
+          if (firstCitedMs === null && cited) firstCitedMs = performance.now() - t0;
         };
+        // The sentences cited as the widget cites them: by the grounding check's evidence when
+        // the answer has it, else by a run of words shared with a passage (app/widget/cite.ts).
+        let citedByCheck = new Set();
         if (method === 'extractive') {
           text = pt.groundingFor(item.question, passages).split('\n')[0] ?? '';
+          citedByCheck = new Set([stripMarkers(text).trim()]); // a page sentence, cited by construction
           onSentence(text);
         } else {
           const req = {
@@ -171,15 +177,18 @@ async function main() {
             ...(method.startsWith('grounded') ? { sources } : {}),
           };
           const stats = await answerWith(generator, req, (e) => {
-            if (e.type === 'token' && method === 'off') seg.push(e.text).forEach(onSentence);
-            if (e.type === 'sentence-committed' && e.text) onSentence(e.text);
+            if (e.type === 'token' && method === 'off') seg.push(e.text).forEach((s) => onSentence(s));
+            if (e.type === 'sentence-committed' && e.text) onSentence(e.text, e.trail);
           }, () => false, corrector);
           text = stats.text;
+          for (const tr of stats.alignment?.trails ?? []) {
+            if (tr.candidates.some((c) => c.text === tr.final && c.verdict.support)) citedByCheck.add(stripMarkers(tr.final).trim());
+          }
         }
         const ms = performance.now() - t0;
         // The "not found" statement is the answer's own, not a sentence about the page.
         const sentences = text.trim() === sources.notFound ? [] : sentencesOf(text).map((s) => stripMarkers(s).trim()).filter(Boolean);
-        const cited = sentences.filter((s) => cite(s, passages));
+        const cited = sentences.filter((s) => citedByCheck.has(s) || cite(s, passages));
         const garbage = sentences.filter((s) => {
           const w = norm(s).split(' ').filter(Boolean);
           if (w.some((x, i) => i >= 2 && x === w[i - 1] && x === w[i - 2])) return true;

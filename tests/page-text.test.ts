@@ -5,6 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { NoReadableTextError, pagePrompt, readPage, retrieve, splitPassages } from '../app/widget/page-text';
 import { cite, stripMarkers } from '../app/widget/cite';
+import { sentencesOf } from '../workers/align/support';
 
 const para = (topic: string, n = 40) => `<p>${Array.from({ length: n }, (_, i) => `${topic} fact ${i}.`).join(' ')}</p>`;
 
@@ -75,6 +76,11 @@ describe('reading the page', () => {
       expect(p.text).toMatch(/\.$/);
     }
     expect(passages.every((p) => p.headings[0] === 'Long')).toBe(true);
+  });
+
+  it('list items and table cells without a stop are sentences of their own', () => {
+    const [p] = splitPassages('<ul><li>Capacity 1.7 litres</li><li>Power 2200 watts</li></ul><table><tr><th>Weight</th><td>1.3 kilograms</td></tr><tr><th>Cable length</th><td>75 centimetres</td></tr></table><p>It boils fast.</p>', document);
+    expect(sentencesOf(p.text)).toEqual(['Capacity 1.7 litres', 'Power 2200 watts', 'Weight 1.3 kilograms', 'Cable length 75 centimetres', 'It boils fast.']);
   });
 
   it('a page with no readable text is a clear error', () => {

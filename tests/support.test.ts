@@ -82,6 +82,9 @@ describe('support in the sources', () => {
     expect(index.answers('Write me a poem about the tower and its keepers.')).toBe(false);
     expect(index.answers('Tell me a story about the lamp.')).toBe(false);
     expect(index.answers('Tell me how tall the tower is.')).toBe(true);
+    // A yes/no question about something the sources never name.
+    expect(index.answers('Is the tower open on Sundays?')).toBe(false);
+    expect(index.answers('Did the lamp burn whale oil?')).toBe(true);
   });
 
   it('finds the answer of the kind asked for beside the sentence that names what it is about', () => {

@@ -126,7 +126,7 @@ export function splitPassages(html: string, doc: Document): Passage[] {
   let words: string[] = [];
   let under: string[] = [];
   const flush = () => {
-    if (words.length) passages.push({ id: passages.length + 1, headings: under, text: words.join(' ') });
+    if (words.length) passages.push({ id: passages.length + 1, headings: under, text: words.join(' ').replace(/\n+$/, '') });
     words = [];
   };
   for (const el of root.querySelectorAll(BLOCKS)) {
@@ -142,10 +142,16 @@ export function splitPassages(html: string, doc: Document): Passage[] {
       continue;
     }
     if (!words.length) under = headings.filter(Boolean);
-    for (const w of text.split(' ')) {
+    const block = text.split(' ');
+    // A block that ends without a stop (a list item, a table row) still ends there: a line
+    // break, so its words are a sentence of their own, not the start of the next block's. A
+    // table's cells end at the end of their row, a term at the end of its description.
+    const rowGoesOn = /^T[HD]$/.test(el.tagName) && el.nextElementSibling !== null;
+    if (!rowGoesOn && el.tagName !== 'DT' && !/[.!?:;]["')\]]?$/.test(block[block.length - 1])) block[block.length - 1] += '\n';
+    for (const w of block) {
       words.push(w);
       // Cut at a sentence end once long enough, or anywhere when far too long.
-      if ((words.length >= PASSAGE_WORDS && /[.!?]["')\]]?$/.test(w)) || words.length >= PASSAGE_WORDS * 2) flush();
+      if ((words.length >= PASSAGE_WORDS && /[.!?]["')\]]?$|\n$/.test(w)) || words.length >= PASSAGE_WORDS * 2) flush();
     }
     if (words.length >= PASSAGE_WORDS / 2) flush();
   }

@@ -54,6 +54,8 @@ export interface Ranked {
   /** Share of the question's word weight the sentence holds, and its passage. */
   held: number;
   passageHeld: number;
+  /** How many of the question's content words its passage lacks. */
+  passageMissing: number;
   /** It has the kind of answer the question asks for (or the question asks for no kind). */
   fits: boolean;
 }
@@ -283,6 +285,7 @@ export class SourceIndex {
     }
     const scores = new Map(this.search.search(terms.join(' '), { combineWith: 'OR', prefix: (t) => t.length > 4 }).map((h) => [h.id as number, h.score]));
     const passageHeld = new Map([...passageStems].map(([id, stems]) => [id, share(stems)]));
+    const passageMissing = new Map([...passageStems].map(([id, stems]) => [id, terms.filter((t) => !has(stems, t)).length]));
     // Sentences with a question word, and the rest of their passages (an answer may sit beside
     // the sentence that names what it is about: "Payment from Sara." … "$2,500 was sent.").
     return this.sentences
@@ -290,7 +293,7 @@ export class SourceIndex {
       .map((s) => {
         const fits = !kind || KIND[kind].test(s.text);
         // A sentence without the kind of answer asked for ranks lower.
-        return { sentence: publicOf(s), score: (scores.get(s.index) ?? 0) * (fits ? 1 : 0.5), held: share(s.stems), passageHeld: passageHeld.get(s.passage)!, fits };
+        return { sentence: publicOf(s), score: (scores.get(s.index) ?? 0) * (fits ? 1 : 0.5), held: share(s.stems), passageHeld: passageHeld.get(s.passage)!, passageMissing: passageMissing.get(s.passage)!, fits };
       })
       .sort((a, b) => b.score - a.score || b.passageHeld - a.passageHeld || a.sentence.index - b.sentence.index);
   }
@@ -308,8 +311,13 @@ export class SourceIndex {
    * (ANSWERABLE of its word weight), and of the kind of answer it asks for; best first.
    */
   answering(question: string): Ranked[] {
-    const kind = answerKind(focusOf(question));
-    const ranked = this.rank(question).filter((r) => r.passageHeld >= ANSWERABLE && r.fits);
+    const asked = focusOf(question);
+    const kind = answerKind(asked);
+    // A yes/no question ("Does it run on Windows?") asks whether something holds: a passage that
+    // never names one of its words (two of four or more) does not say.
+    const yesNo = YES_NO.test(asked);
+    const terms = new Set(contentWords(asked).map(stem)).size;
+    const ranked = this.rank(question).filter((r) => r.passageHeld >= ANSWERABLE && r.fits && (!yesNo || r.passageMissing <= (terms >= 4 ? 1 : 0)));
     // A sentence without the question's words answers only with an amount of money asked for,
     // and only in a passage where no sentence has both ("Payment from Sara." … "$2,500 was
     // sent."); a bare number is too common to stand for an answer.
@@ -340,6 +348,8 @@ export class SourceIndex {
     return !isComposition(focusOf(question)) && this.answering(question).length > 0;
   }
 }
+
+const YES_NO = /^\s*(?:is|are|was|were|can|could|does|do|did|will|would|should|may|might|must|has|have|had|isn't|aren't|doesn't|don't|can't)\b/i;
 
 const COMPOSE = /\b(?:write|compose|create|make|draft|generate|invent|sing|tell)\b(?:\s+\w+){0,4}?\s+(?:poems?|story|stories|essays?|jokes?|songs?|lyrics|letters?|e-?mails?|haiku|limericks?|speech|code|programs?|scripts?|tweets?|slogans?)\b/i;
 
