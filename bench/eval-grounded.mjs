@@ -162,6 +162,7 @@ async function main() {
         // The sentences cited as the widget cites them: by the grounding check's evidence when
         // the answer has it, else by a run of words shared with a passage (app/widget/cite.ts).
         let citedByCheck = new Set();
+        let units = null; // the committed sentences as the sentence loop committed them
         if (method === 'extractive') {
           text = pt.groundingFor(item.question, passages).split('\n')[0] ?? '';
           citedByCheck = new Set([stripMarkers(text).trim()]); // a page sentence, cited by construction
@@ -181,13 +182,16 @@ async function main() {
             if (e.type === 'sentence-committed' && e.text) onSentence(e.text, e.trail);
           }, () => false, corrector);
           text = stats.text;
+          if (stats.alignment?.trails.length && stats.alignment.trails.map((tr) => tr.final).join('') === text) units = stats.alignment.trails.map((tr) => tr.final);
           for (const tr of stats.alignment?.trails ?? []) {
             if (tr.candidates.some((c) => c.text === tr.final && c.verdict.support)) citedByCheck.add(stripMarkers(tr.final).trim());
           }
         }
         const ms = performance.now() - t0;
         // The "not found" statement is the answer's own, not a sentence about the page.
-        const sentences = text.trim() === sources.notFound ? [] : sentencesOf(text).map((s) => stripMarkers(s).trim()).filter(Boolean);
+        // (A unit without a stop, such as a list item, joined to the next would read as one
+        // sentence to the splitter: the loop's own units are counted where it has them.)
+        const sentences = text.trim() === sources.notFound ? [] : (units ?? sentencesOf(text)).map((s) => stripMarkers(s).trim()).filter(Boolean);
         const cited = sentences.filter((s) => citedByCheck.has(s) || cite(s, passages));
         const garbage = sentences.filter((s) => {
           const w = norm(s).split(' ').filter(Boolean);
@@ -200,6 +204,7 @@ async function main() {
           name: item.name, part: item.part, question: item.question, answerable: item.answerable, expected: item.expected, method, ms, text,
           sentences: sentences.length,
           verbatim: sentences.filter((s) => pageText.includes(norm(s))).length,
+          notInPage: sentences.filter((s) => !pageText.includes(norm(s))),
           supportedByCheck: sentences.filter((s) => supportIndex.support(s).supported).length,
           garbage: garbage.length,
           factInCited: item.answerable && item.expected.some((e) => cited.some((s) => norm(s).includes(norm(e)))),
