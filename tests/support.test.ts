@@ -52,6 +52,12 @@ describe('support in the sources', () => {
     expect(mail.support('Charged $200.00 by PayPal CONTENT: Hi, your card was charged $200.00 by PayPal.').supported).toBe(true);
   });
 
+  it('a sentence with one word of its source swapped for another is not supported', () => {
+    const lease = new SourceIndex([{ id: 1, text: 'The rent is 950 euros a month, paid on the first working day of each month. The deposit is two months of rent.' }]);
+    expect(lease.support('The rent is 950 euros a month, paid on the first working day of each month.').supported).toBe(true);
+    expect(lease.support('The deposit is 950 euros a month, paid on the first working day of each month.').supported).toBe(false);
+  });
+
   it('a splice of two runs of one sentence is not supported, though every word pair is the source\'s', () => {
     const lease = new SourceIndex([{ id: 1, text: 'The deposit is two months of rent and is returned within thirty days of the end of the lease.' }]);
     expect(lease.support('The deposit is two months of rent.').supported).toBe(true);

@@ -4,7 +4,8 @@
 // page's phrases into false statements ("… reduced bee (Apis mellifera) is the most common …").
 // So an answer with sources commits a sentence only when ONE sentence of ONE passage supports
 // it, measurably:
-//   * most of its content words are in that source sentence (COVERAGE),
+//   * all of its content words are in that source sentence (COVERAGE: one word swapped, "The
+//     deposit is 950 euros a month" from "The rent is 950 euros a month", is a false statement),
 //   * its word pairs mostly follow that sentence's word order (PAIRS: a splice of two phrases
 //     has pairs no source sentence has),
 //   * every number and every name it has is in that sentence, each number between the same
@@ -72,7 +73,7 @@ export interface Support {
   supported: boolean;
 }
 
-export const COVERAGE = 0.75;
+export const COVERAGE = 1;
 /** Content words a sentence needs to say anything a source could support ("The to the lamp." does not). */
 export const MIN_CONTENT = 2;
 export const PAIRS = 0.7;
