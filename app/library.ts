@@ -15,6 +15,7 @@ export interface LibraryEntry {
 export interface Library {
   sources: { name: string; licence: string; via: string }[];
   entries: LibraryEntry[];
+  byId: Map<number, LibraryEntry>;
   index: MiniSearch<LibraryEntry>;
 }
 
@@ -39,7 +40,7 @@ export function loadLibrary(url = `${import.meta.env.BASE_URL}library/library.js
     if (data.format !== 'redraft-library' || !Array.isArray(data.entries)) throw new LibraryUnavailableError('The offline library file is not one Redraft can read.');
     const index = new MiniSearch<LibraryEntry>({ fields: ['title', 'text'], storeFields: ['id'], searchOptions: { boost: { title: 3 }, prefix: (t) => t.length > 4 } });
     index.addAll(data.entries);
-    return { sources: data.sources, entries: data.entries, index };
+    return { sources: data.sources, entries: data.entries, byId: new Map(data.entries.map((e) => [e.id, e])), index };
   })().catch((e) => {
     loading = null; // the next question tries again
     throw e;
@@ -49,12 +50,11 @@ export function loadLibrary(url = `${import.meta.env.BASE_URL}library/library.js
 
 /** The entries that best match the question, numbered [1]… for citations. */
 export function lookUp(library: Library, question: string, k = LIBRARY_PASSAGES): SourcePassage[] {
-  const byId = new Map(library.entries.map((e) => [e.id, e]));
   return library.index
     .search(contentWords(focusOf(question)).join(' '), { combineWith: 'OR' })
     .slice(0, k)
     .map((hit, i) => {
-      const e = byId.get(hit.id as number)!;
+      const e = library.byId.get(hit.id as number)!;
       return { id: i + 1, label: `${e.title} · ${e.source}`, text: e.text };
     });
 }

@@ -30,7 +30,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Window } from 'happy-dom';
-import { createServer } from 'vite';
+import { bundledEngine, defaultCorrector, moduleServer } from './node-workers.mjs';
 import { isHeldout } from './prompts.mjs';
 
 const argv = process.argv.slice(2);
@@ -93,33 +93,18 @@ async function main() {
 
   const window = new Window({ url: 'https://pages.example/' });
   globalThis.NodeFilter = window.NodeFilter;
-  const server = await createServer({
-    configFile: false, root, logLevel: 'error', appType: 'custom',
-    server: { middlewareMode: true, hmr: false }, optimizeDeps: { noDiscovery: true, include: [] },
-  });
+  const server = await moduleServer(root);
   try {
-    const load = (m) => server.ssrLoadModule(m);
-    const { OnnxEngine } = await load('/workers/engine/onnx.ts');
-    const { AlignerService } = await load('/workers/align/aligner-service.ts');
+    const { load } = server;
     const { answerWith } = await load('/workers/answer.ts');
     const { DEFAULT_ALIGN_SETTINGS } = await load('/workers/align/types.ts');
     const { SourceIndex, sentencesOf } = await load('/workers/align/support.ts');
+    const { SentenceSegmenter } = await load('/workers/align/segmenter.ts');
     const pt = await load('/app/widget/page-text.ts');
     const { cite, stripMarkers } = await load('/app/widget/cite.ts');
-    const models = path.join(root, 'public/models') + path.sep;
-    const spec = { kind: 'bundled', id: 'pocket-lm', path: 'pocket-lm' };
-    const generator = new OnnxEngine(models, 'cpu');
-    await generator.load(spec, { backend: 'wasm' });
-    let corrector = null;
-    if (methods.some((m) => m === 'default' || m === 'grounded')) {
-      const judgeEngine = new OnnxEngine(models, 'cpu');
-      await judgeEngine.load(spec, { backend: 'wasm' });
-      const service = new AlignerService(judgeEngine);
-      const index = JSON.parse(readFileSync(path.join(TOKENS, 'index.json'), 'utf8'));
-      await service.useToken(JSON.parse(readFileSync(path.join(TOKENS, index.tokens.find((t) => t.id === index.default).file), 'utf8')));
-      corrector = { score: (c, s) => service.score(c, s), correct: (c, s) => service.correct(c, s), rollout: (c, p, n) => service.rolloutAnswer(c, p, n) };
-    }
-    const vocab = new Set(Object.keys(JSON.parse(readFileSync(path.join(models, 'pocket-lm/tokenizer.json'), 'utf8')).model.vocab).filter((t) => t.startsWith('▁') && t.length > 2).map((t) => t.slice(1).toLowerCase()));
+    const generator = await bundledEngine(load, root);
+    const corrector = methods.some((m) => m === 'default' || m === 'grounded') ? (await defaultCorrector(load, root)).corrector : null;
+    const vocab = new Set(Object.keys(JSON.parse(readFileSync(path.join(root, 'public/models/pocket-lm/tokenizer.json'), 'utf8')).model.vocab).filter((t) => t.startsWith('▁') && t.length > 2).map((t) => t.slice(1).toLowerCase()));
 
     function readItem(item) {
       // HTML when it has closing tags of its own (an e-mail's <name@host> is text).
@@ -154,7 +139,7 @@ async function main() {
         const t0 = performance.now();
         let text = '';
         let firstCitedMs = null;
-        const seg = new (await load('/workers/align/segmenter.ts')).SentenceSegmenter();
+        const seg = new SentenceSegmenter();
         const onSentence = (s, trail) => {
           const cited = trail?.candidates.some((c) => c.text === trail.final && c.verdict.support) || cite(s, passages);
           if (firstCitedMs === null && cited) firstCitedMs = performance.now() - t0;

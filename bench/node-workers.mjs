@@ -1,0 +1,47 @@
+// The workers' TypeScript modules in Node, for the evals: loaded through Vite (no browser), with
+// the bundled model on ONNX Runtime's CPU backend and the corrector with the default aligner token.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createServer } from 'vite';
+
+/** A Vite server in middleware mode; `load` imports a module of the repository by its path. */
+export async function moduleServer(root) {
+  const server = await createServer({
+    configFile: false, root, logLevel: 'error', appType: 'custom',
+    server: { middlewareMode: true, hmr: false }, optimizeDeps: { noDiscovery: true, include: [] },
+  });
+  return { load: (m) => server.ssrLoadModule(m), close: () => server.close() };
+}
+
+export const BUNDLED_SPEC = { kind: 'bundled', id: 'pocket-lm', path: 'pocket-lm' };
+
+/** The bundled model loaded on the CPU. */
+export async function bundledEngine(load, root) {
+  const { OnnxEngine } = await load('/workers/engine/onnx.ts');
+  const engine = new OnnxEngine(path.join(root, 'public/models') + path.sep, 'cpu');
+  await engine.load(BUNDLED_SPEC, { backend: 'wasm' });
+  return engine;
+}
+
+/**
+ * The corrector as the aligner worker serves it, on its own engine, with the default shipped
+ * aligner token (the plain model when none ships): `{ service, corrector, name }`.
+ */
+export async function defaultCorrector(load, root) {
+  const { AlignerService } = await load('/workers/align/aligner-service.ts');
+  const service = new AlignerService(await bundledEngine(load, root));
+  const tokens = path.join(root, 'public/models/pocket-aligner');
+  let name = 'plain pocket-lm (no aligner token ships)';
+  if (existsSync(path.join(tokens, 'index.json'))) {
+    const index = JSON.parse(readFileSync(path.join(tokens, 'index.json'), 'utf8'));
+    const entry = index.tokens.find((t) => t.id === index.default);
+    await service.useToken(JSON.parse(readFileSync(path.join(tokens, entry.file), 'utf8')));
+    name = `aligner token ${entry.id}`;
+  }
+  const corrector = {
+    score: (ctx, s) => service.score(ctx, s),
+    correct: (ctx, s) => service.correct(ctx, s),
+    rollout: (ctx, partial, n) => service.rolloutAnswer(ctx, partial, n),
+  };
+  return { service, corrector, name };
+}
