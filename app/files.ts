@@ -22,9 +22,14 @@ const KINDS: Record<string, FileKind | 'html'> = {
   pdf: 'pdf', docx: 'docx', txt: 'text', text: 'text', md: 'text', markdown: 'text', csv: 'text', html: 'html', htm: 'html',
 };
 
-/** Which reader a file needs, by its name (the browser's type is often empty). */
-export function kindOf(name: string): FileKind | 'html' | null {
-  return KINDS[name.toLowerCase().split('.').pop() ?? ''] ?? null;
+/**
+ * Which reader a file needs, by its name (the browser's type is often empty). A file with no
+ * extension (README, NOTES) or a text type is read as text; strict UTF-8 refuses it if it is not.
+ */
+export function kindOf(name: string, type = ''): FileKind | 'html' | null {
+  const dot = name.lastIndexOf('.');
+  if (dot <= 0) return 'text';
+  return KINDS[name.slice(dot + 1).toLowerCase()] ?? (type.startsWith('text/') ? 'text' : null);
 }
 
 export const ACCEPTED = '.pdf,.docx,.txt,.md,.markdown,.csv,.html,.htm';
@@ -68,7 +73,7 @@ export function passagesOf(name: string, parts: FilePart[]): AttachedFile['passa
 
 /** Reads a file into an attachment; FileReadError with the reason when it cannot be used. */
 export async function readAttachment(file: File, conversationFiles: AttachedFile[] = []): Promise<AttachedFile> {
-  const kind = kindOf(file.name);
+  const kind = kindOf(file.name, file.type);
   if (!kind) throw new FileReadError(file.name, `Redraft reads PDF, Word (.docx), text, Markdown and HTML files (${ACCEPTED})`);
   if (file.size > MAX_FILE_BYTES) throw new FileReadError(file.name, `it is ${(file.size / 2 ** 20).toFixed(0)} MB, and files of up to ${MAX_FILE_BYTES / 2 ** 20} MB can be added`);
   if (file.size === 0) throw new FileReadError(file.name, 'it is empty');

@@ -32,6 +32,11 @@ const server = http.createServer((req, res) => {
     res.end('Not found');
   });
 });
+server.on('error', (e) => {
+  if (e.code !== 'EADDRINUSE') throw e;
+  console.error(`Port ${port} is in use (another Redraft, or another server). Stop it, or choose a port: npm start -- --port 4174 (or PORT=4174 npm start).`);
+  process.exit(1);
+});
 server.listen(port, '127.0.0.1', () => {
   console.log(`Redraft is running at http://localhost:${port}/`);
   console.log(`In-page assistant: <script src="http://localhost:${port}/redraft-widget.js" defer></script> (demo pages: http://localhost:${port}/demo/)`);

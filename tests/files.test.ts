@@ -7,6 +7,7 @@ import { FileReadError, MAX_FILE_BYTES, formatSize, htmlText, kindOf, passagesOf
 describe('files in a chat', () => {
   it('picks the reader by the file name', () => {
     expect([kindOf('a.PDF'), kindOf('b.docx'), kindOf('notes.md'), kindOf('x.txt'), kindOf('page.htm'), kindOf('photo.jpg'), kindOf('old.doc')]).toEqual(['pdf', 'docx', 'text', 'text', 'html', null, null]);
+    expect([kindOf('README'), kindOf('.bashrc'), kindOf('notes.log', 'text/plain'), kindOf('data.bin', 'application/octet-stream')]).toEqual(['text', 'text', 'text', null]);
   });
 
   it('reads HTML inert: no scripts or styles, blocks apart', () => {

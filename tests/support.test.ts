@@ -104,5 +104,10 @@ describe('support in the sources', () => {
   it('knows which source sentences an answer so far stands on', () => {
     const used = index.citedIn('The tower is 41 metres tall. The to the lamp. Three keepers lived at Skerry Head at any time.');
     expect(used.map((s) => [s.passage, s.position])).toEqual([[1, 1], [3, 0]]);
+    // As committed: two sentences the splitter joins when it reads them again (no capital after the stop).
+    const doc = new SourceIndex([{ id: 7, text: 'There is no point in checking the return code.\ndeflateEnd() can be called at any time.' }]);
+    const units = ['There is no point in checking the return code.', ' deflateEnd() can be called at any time.'];
+    expect(doc.citedIn(units.join(''))).toEqual([]);
+    expect(doc.citedIn(units.join(''), units).map((s) => s.position)).toEqual([0, 1]);
   });
 });

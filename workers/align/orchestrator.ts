@@ -184,7 +184,7 @@ export async function alignedAnswer(
     const sentenceT0 = performance.now();
     const startPosition = (await engine.encode(messages, committed)).length;
     emit({ type: 'sentence-drafted', index, text: draft });
-    const ctx: SentenceContext = { messages, question, prefix: committed };
+    const ctx: SentenceContext = { messages, question, prefix: committed, committed: trails.map((t) => t.final).filter((f) => f.trim()) };
     const trail: SentenceTrail = {
       index,
       draft,

@@ -328,9 +328,13 @@ export class SourceIndex {
 
   private readonly standsOn = new Map<string, SourceSentence | null>();
 
-  /** The source sentences the committed answer `prefix` stands on, in order (unsupported sentences skipped). */
-  citedIn(prefix: string): SourceSentence[] {
-    return sentencesOf(prefix)
+  /**
+   * The source sentences the committed answer stands on, in order (unsupported sentences
+   * skipped): its sentences as committed, or else `prefix` split again.
+   */
+  citedIn(prefix: string, committed?: string[]): SourceSentence[] {
+    return (committed ?? sentencesOf(prefix))
+      .map((s) => s.trim())
       .map((s) => {
         if (!this.standsOn.has(s)) {
           const sup = this.support(s);

@@ -106,6 +106,11 @@ export interface SentenceContext {
   question: string;
   /** The answer committed so far, before this sentence. */
   prefix: string;
+  /**
+   * The same, as the sentences the loop committed (a splitter run again on `prefix` can join two
+   * of them: "… return code. deflateEnd() can …" has no capital after the stop).
+   */
+  committed?: string[];
 }
 
 /** What the corrector reads besides the sentence (Stream Aligner's format). */

@@ -37,7 +37,7 @@ export class GroundingCheck implements Check {
         : `the closest source sentence ([${src.passage}] “${src.text.slice(0, 120)}”) holds ${Math.round(100 * s.coverage)} % of its words and ${Math.round(100 * s.pairs)} % of its word pairs${s.missing.length ? `, not ${s.missing.slice(0, 3).join(', ')}` : ''}`;
       return { pass: false, score: Math.min(0.49, s.coverage * 0.4), evidence: `not supported by the sources: ${why}`, ungrounded: true };
     }
-    const used = this.index.citedIn(ctx.prefix);
+    const used = this.index.citedIn(ctx.prefix, ctx.committed);
     if (used.some((u) => u.index === src.index)) {
       return { pass: false, score: 0.1, evidence: `repeats what the answer already said from [${src.passage}]`, ungrounded: true };
     }

@@ -18,8 +18,8 @@ export class ExtractiveCorrection implements Correction {
   }
 
   /** The source sentences that could stand in for `draft` after `prefix`, best first. */
-  picks(prefix: string, draft: string): SourceSentence[] {
-    const used = new Set(this.index.citedIn(prefix).map((s) => s.index));
+  picks(prefix: string, draft: string, committed?: string[]): SourceSentence[] {
+    const used = new Set(this.index.citedIn(prefix, committed).map((s) => s.index));
     const meant = this.index.support(draft).source;
     // After the first sentence, only sentences with the question's own words: a bare number
     // beside them answers a question once, it does not go on an answer.
@@ -32,7 +32,7 @@ export class ExtractiveCorrection implements Correction {
     if (!failed.verdict.ungrounded) return this.inner.correct(ctx, failed, tools);
     const lead = ctx.prefix ? ' ' : '';
     const candidates: Candidate[] = [];
-    for (const pick of this.picks(ctx.prefix, failed.text)) {
+    for (const pick of this.picks(ctx.prefix, failed.text, ctx.committed)) {
       if (tools.candidatesLeft() <= 0 || !tools.timeLeft() || tools.stopped()) break;
       const t0 = performance.now();
       const text = `${lead}${pick.text}`;
