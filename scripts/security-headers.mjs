@@ -64,7 +64,9 @@ export function securityHeaders(pathname) {
   // The widget's script and its frame are loaded by other sites' pages, which may themselves
   // be cross-origin isolated (COEP): they must say that other origins may use them.
   if (pathname === '/redraft-widget.js') {
-    return { ...COMMON, 'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'Cross-Origin-Resource-Policy': 'cross-origin', 'Access-Control-Allow-Origin': '*' };
+    // The charset too: a script is otherwise read in the embedding page's encoding, and a
+    // Latin-1 page turned the widget's "…" and "×" into "â€¦" and "Ã—".
+    return { ...COMMON, 'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'Cross-Origin-Resource-Policy': 'cross-origin', 'Access-Control-Allow-Origin': '*', 'Content-Type': 'text/javascript; charset=utf-8' };
   }
   if (pathname === '/embed.html') {
     return { ...COMMON, 'Content-Security-Policy': EMBED_CONTENT_SECURITY_POLICY, 'Cross-Origin-Resource-Policy': 'cross-origin' };

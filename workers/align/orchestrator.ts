@@ -318,7 +318,8 @@ export async function alignedAnswer(
   const statement = (text: string, source: 'not-found', evidence: string) => {
     const verdict: Verdict = { pass: true, score: 1, evidence };
     const trail: SentenceTrail = {
-      index: trails.length, draft: '', final: text, corrected: true, check: check.id, correction: null,
+      // Not a correction of a draft (there was none): shown plainly, not marked as corrected.
+      index: trails.length, draft: '', final: text, corrected: false, check: check.id, correction: null,
       candidates: [{ text, source, verdict, ms: 0 }], rewinds: 0, budgetCut: null, unchecked: false,
       startPosition: promptIds.length, timings: { checkMs: 0, correctMs: 0 },
     };
