@@ -78,7 +78,7 @@ function readItems() {
   return items;
 }
 
-const norm = (t) => t.toLowerCase().replace(/(\d),(?=\d{3}\b)/g, '$1').replace(/[’‘]/g, "'").replace(/[^\p{L}\p{N}$.'%-]+/gu, ' ').replace(/\.(?!\d)/g, ' ').replace(/\s+/g, ' ').trim();
+const norm = (t) => t.toLowerCase().replace(/(\d)[, ](?=\d{3}\b)/g, '$1').replace(/[’‘]/g, "'").replace(/[^\p{L}\p{N}$.'%-]+/gu, ' ').replace(/\.(?!\d)/g, ' ').replace(/\s+/g, ' ').trim();
 
 async function main() {
   let items = readItems();

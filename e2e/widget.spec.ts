@@ -105,7 +105,7 @@ test('a question on the article gets an answer cited to passages that contain th
 
   // The "why" lists what was read and sent.
   await turn.locator('details.why summary').click();
-  await expect(turn.locator('details.why')).toContainText(/Read \d+ passages of the page’s visible text; sent the \d+/);
+  await expect(turn.locator('details.why')).toContainText(/Read \d+ passages of the page’s visible text; the model read the \d+ that match the question best/);
   // Nothing left this machine: every request went to this origin.
   const origin = new URL(page.url()).origin;
   expect(seen.filter((u) => /^https?:/.test(u) && !u.startsWith(`${origin}/`))).toEqual([]);
@@ -117,7 +117,7 @@ test('the long guide is answered from retrieved sections, not a truncated page',
   await done(turn);
   await turn.locator('details.why summary').click();
   const why = await turn.locator('details.why').innerText();
-  const [, read, sent] = why.match(/Read (\d+) passages of the page’s visible text; sent the (\d+)/)!;
+  const [, read, sent] = why.match(/Read (\d+) passages of the page’s visible text; the model read the (\d+)/)!;
   expect(Number(read)).toBeGreaterThan(Number(sent));
   expect(why).toContain('Retention');
   await expectCitedFromPage(page, turn);

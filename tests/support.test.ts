@@ -2,7 +2,7 @@
 // word order, numbers, names, negation), which source sentences answer a question, and when
 // the sources do not answer it at all.
 import { describe, expect, it } from 'vitest';
-import { SourceIndex, sentencesOf, stem } from '../workers/align/support';
+import { askedPayment, paymentRoles, SourceIndex, sentencesOf, stem } from '../workers/align/support';
 
 const passages = [
   { id: 1, text: 'The Skerry Head lighthouse was built in 1871 on the northern cape. The tower is 41 metres tall and has 120 steps from the door to the lamp room.' },
@@ -94,11 +94,47 @@ describe('support in the sources', () => {
   });
 
   it('finds the answer of the kind asked for beside the sentence that names what it is about', () => {
-    const mail = new SourceIndex([{ id: 1, text: 'Payment from Sara Smith. We have sent you $2,500 for the design work. Thank you!' }]);
-    expect(mail.answering('How much was paid to Sara?').map((r) => r.sentence.text)).toEqual(['We have sent you $2,500 for the design work.']);
-    expect(mail.answers('How much was paid to Josh?')).toBe(false);
+    const mail = new SourceIndex([{ id: 1, text: 'Payment from Sara Smith. She has sent you $2,500 for the design work. Thank you!' }]);
+    expect(mail.answering('How much was paid by Sara?').map((r) => r.sentence.text)).toEqual(['She has sent you $2,500 for the design work.']);
+    expect(mail.answers('How much was paid by Josh?')).toBe(false);
+    // Sara paid: nothing here was paid to her.
+    expect(mail.answers('How much was paid to Sara?')).toBe(false);
     // A number question is not answered by any sentence with a number in it.
     expect(index.answering('How tall is the tower?').map((r) => r.sentence.text)).toEqual(['The tower is 41 metres tall and has 120 steps from the door to the lamp room.']);
+  });
+
+  it('reads who paid whom, and answers a question about money paid only in the direction it asks', () => {
+    const roles = (t: string) => paymentRoles(t);
+    expect(roles('Your Mercury debit card ••4605 was preauthorized for $680.00 by JOLLYSEO.CO.')).toEqual({ to: [['jollyseo.co']], by: [['(you)']] });
+    expect(roles("Ganesha Dirschka's card has received a $420.00 credit from TYPEFORM, S.L..")).toEqual({ to: [['ganesha', 'dirschka']], by: [['typeform']] });
+    expect(roles('Ganesha Dirschka sent $11,055.00 to Ganesha Thirumurthi via ACH Payment')).toEqual({ to: [['ganesha', 'thirumurthi']], by: [['ganesha', 'dirschka']] });
+    expect(roles('You sent a Wire Payment of $850.00 to 38Avenue.')).toEqual({ to: [['38avenue']], by: [['(you)']] });
+    expect(roles('$45.00 Paid. Thank you for using Webflow!').to).toEqual([['webflow']]);
+    // "applied to David's account" does not say David was paid.
+    expect(roles("A payment of $200.85 was applied to David Patterson-Cole's financial account.").to).toEqual([]);
+    expect(askedPayment('Find the $ value paid to Mr. Zoy?')).toEqual({ dir: 'to', who: ['zoy'] });
+    expect(askedPayment('How much did Barlow & Williams pay?')).toEqual({ dir: 'by', who: ['barlow', 'williams'] });
+    expect(askedPayment('How tall is the tower?')).toBeNull();
+
+    const charge = new SourceIndex([{ id: 1, text: 'SUBJECT: Your card has been charged $680.00 by JOLLYSEO.CO. Hi David, your Mercury debit card was preauthorized for $680.00 by JOLLYSEO.CO. The settled amount may be different.' }]);
+    expect(charge.answering('Find the $ value paid to JOLLYSEO?')[0].sentence.text).toMatch(/\$680\.00 by JOLLYSEO/);
+    // The source's own sentence supports itself, its dotted name included.
+    expect(charge.support('Hi David, your Mercury debit card was preauthorized for $680.00 by JOLLYSEO.CO.').supported).toBe(true);
+    expect(charge.answers('Find the $ value paid by JOLLYSEO?')).toBe(false);
+    // The bank named in "your Mercury debit card" was not paid.
+    expect(charge.answers('Find the $ value paid to Mercury?')).toBe(false);
+    // The reader is whom the mail greets.
+    const credit = new SourceIndex([{ id: 1, text: 'Hi David, your Mercury debit card has received a $47.77 credit from DOCUSIGN. The money has been credited to your checking account.' }]);
+    expect(credit.answers('Find the $ value paid to David?')).toBe(true);
+    expect(credit.answers('Find the $ value paid by DOCUSIGN?')).toBe(true);
+    expect(credit.answers('Find the $ value paid to DOCUSIGN?')).toBe(false);
+    expect(credit.answers('Find the $ value paid by David?')).toBe(false);
+  });
+
+  it('a sentence that has a question\'s name but nothing asked of it does not answer', () => {
+    const guide = new SourceIndex([{ id: 1, text: 'Tidewater runs on Linux with a 64-bit kernel. The command tidewater doctor checks the configuration.' }]);
+    expect(guide.answers('Who founded the company that makes Tidewater?')).toBe(false);
+    expect(guide.answers('What does Tidewater run on?')).toBe(true);
   });
 
   it('knows which source sentences an answer so far stands on', () => {

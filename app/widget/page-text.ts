@@ -183,14 +183,30 @@ export function retrieve(page: PageText, question: string, k = 3): Passage[] {
   return found.length ? found : page.passages.slice(0, k);
 }
 
-/** Passages sent with a question, and the words they may take together (the model's context is small). */
-export const PASSAGES = 3;
-export const PASSAGE_WORDS_MAX = 330;
+/**
+ * The passages an answer is checked against (its sources), and the words they may take
+ * together: more than the model reads, so that an answer in a passage that ranks fourth (an
+ * ingredients list without the word "dough" for "How much salt goes into the dough?") can still
+ * be quoted, cited, by the extractive correction.
+ */
+export const PASSAGES = 8;
+export const PASSAGE_WORDS_MAX = 1500;
+/** The words of the best passages the model reads in its prompt (its context is small). */
+export const PROMPT_WORDS_MAX = 330;
 
-/** The passages a question is answered from: the best matches, as many as fit. */
-export function passagesFor(page: PageText, question: string): Passage[] {
+const fit = (passages: Passage[], max: number) => {
   let words = 0;
-  return retrieve(page, question, PASSAGES).filter((p, i) => (words += p.text.split(' ').length) <= PASSAGE_WORDS_MAX || i === 0);
+  return passages.filter((p, i) => (words += p.text.split(' ').length) <= max || i === 0);
+};
+
+/** The passages a question is answered from (its sources): the best matches, as many as fit. */
+export function passagesFor(page: PageText, question: string): Passage[] {
+  return fit(retrieve(page, question, PASSAGES), PASSAGE_WORDS_MAX);
+}
+
+/** The best of the answer's passages that the model reads in its prompt. */
+export function promptPassages(passages: Passage[]): Passage[] {
+  return fit(passages, PROMPT_WORDS_MAX);
 }
 
 /** What an answer about the page says when the page does not answer the question. */
@@ -206,13 +222,13 @@ const FENCE = '<<<PAGE';
 const FENCE_END = 'PAGE>>>';
 
 /**
- * The user's turn for a question about the page: the passages fenced and labelled as data from
- * the page, numbered for citations, then the question. Text in the page that imitates the fence
+ * The user's turn for a question about the page: the best of its passages (`promptPassages`)
+ * fenced and labelled as data from the page, numbered for citations, then the question. Text in the page that imitates the fence
  * is taken out, so the page cannot close the fence and speak as the user.
  */
 export function pagePrompt(question: string, passages: Passage[]): string {
   const clean = (t: string) => t.replaceAll(FENCE, '').replaceAll(FENCE_END, '');
-  const body = passages
+  const body = promptPassages(passages)
     .map((p) => `[${p.id}]${p.headings.length ? ` (${clean(p.headings.join(' › '))})` : ''} ${clean(p.text)}`)
     .join('\n');
   return [

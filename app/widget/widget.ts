@@ -15,7 +15,7 @@ import type { SentenceTrail } from '../../workers/align/types';
 import { findInstructions } from '../../workers/align/checks/page-instructions';
 import type { AnswerStats } from '../../workers/protocol';
 import { cite, stripMarkers, type Citation } from './cite';
-import { NoReadableTextError, passagesFor, readPage, type PageText, type Passage } from './page-text';
+import { NoReadableTextError, passagesFor, promptPassages, readPage, type PageText, type Passage } from './page-text';
 import { TAG, isTagged, type FromFrame, type ToFrame } from './protocol';
 import css from './widget.css?inline';
 
@@ -215,7 +215,9 @@ function mount(script: HTMLScriptElement | null): void {
     const items: (Node | string)[] = [];
     const li = (...c: (Node | string)[]) => h('li', {}, ...c);
     if (t.page) {
-      items.push(li(`Read ${t.page.passages.length} passages of the page’s visible text; sent the ${t.passages.length} that match the question best: ${t.passages.map((p) => `[${p.id}]${p.headings.length ? ` ${p.headings.at(-1)}` : ''}`).join(', ')}.`));
+      const named = (ps: Passage[]) => ps.map((p) => `[${p.id}]${p.headings.length ? ` ${p.headings.at(-1)}` : ''}`).join(', ');
+      const read = promptPassages(t.passages);
+      items.push(li(`Read ${t.page.passages.length} passages of the page’s visible text; the model read the ${read.length} that match the question best (${named(read)}), and every sentence was checked against ${t.passages.length === read.length ? 'them' : `those and ${t.passages.length - read.length} more (${named(t.passages.slice(read.length))})`}.`));
       if (t.page.hiddenRemoved) items.push(li(`Left out ${t.page.hiddenRemoved} hidden element${t.page.hiddenRemoved === 1 ? '' : 's'} (not visible to a reader, so never given to the model).`));
     }
     if (t.instructions.length) {

@@ -89,13 +89,15 @@ const STOP = new Set(
     'some any all each such not no nor only own same too s t up out off again further once both few other new get got make made use used ' +
     'tell say said please give show find list name know answer question page document text passage according ' +
     'much many long often far go goes going come comes put take takes thing things kind way need needs ' +
-    'mean means meaning define definition word words called').split(' '),
+    'mean means meaning define definition word words called value values amount amounts mr mrs ms dr prof').split(' '),
 );
 const NEGATIONS = new Set(['not', 'no', 'never', 'none', 'nor', 'cannot', "can't", "don't", "doesn't", "isn't", "aren't", "wasn't", "weren't", "won't", 'without']);
 
+const WORD = /[\p{L}\p{N}]+(?:['’.][\p{L}\p{N}]+)*/gu;
+
 /** Lower-cased words, numbers without their thousands separators. */
 export function wordsOf(text: string): string[] {
-  return (text.toLowerCase().replace(/(\d),(?=\d{3}\b)/g, '$1').match(/[\p{L}\p{N}]+(?:['’.][\p{L}\p{N}]+)*/gu) ?? []).map((w) => w.replace(/’/g, "'"));
+  return (text.toLowerCase().replace(/(\d),(?=\d{3}\b)/g, '$1').match(WORD) ?? []).map((w) => w.replace(/’/g, "'"));
 }
 
 /** Irregular past forms, so "paid" finds "pay" and "kept" finds "keep". */
@@ -129,9 +131,91 @@ export const contentWords = (text: string): string[] => wordsOf(text).filter((w)
 function facts(text: string): { numbers: string[]; names: string[] } {
   const clean = text.replace(/(\d),(?=\d{3}\b)/g, '$1');
   const numbers = clean.match(/\d+(?:\.\d+)?/g) ?? [];
-  const tokens = clean.match(/[\p{L}][\p{L}\p{N}'’-]*/gu) ?? [];
-  const names = tokens.slice(1).filter((w) => /^\p{Lu}/u.test(w) && !STOP.has(w.toLowerCase())).map((w) => w.toLowerCase());
+  // Tokens as `wordsOf` makes them ("JOLLYSEO.CO", "PRIME-2" as two), so a name is looked up as the source's words have it.
+  const tokens = clean.match(WORD) ?? [];
+  const names = tokens.slice(1).filter((w) => /^\p{Lu}/u.test(w) && !STOP.has(w.toLowerCase())).map((w) => w.toLowerCase().replace(/’/g, "'"));
   return { numbers, names };
+}
+
+/**
+ * Words a question's word is said with in sources: "paid" is asked, "charged", "preauthorized",
+ * "sent" or "received" is what a receipt or a bank's e-mail says (stems, see `stem`).
+ */
+const SAID_AS: Record<string, string[]> = {
+  pay: ['pay', 'charg', 'preauthoriz', 'preauthoris', 'send', 'receiv', 'credit', 'transfer', 'wire', 'debit', 'bill', 'invoic', 'refund', 'purchas', 'buy'],
+};
+
+// Who paid whom. A name as a sentence writes it: capitalised words (with "&", "-", "." inside).
+const NAME = String.raw`((?:\p{Lu}|\p{N}+\p{Lu})[\p{L}\p{N}.&'’-]*(?:\s+(?:&\s+)?\p{Lu}[\p{L}\p{N}.&'’-]*)*)`;
+const GAP = String.raw`(?:[^.!?]|\.(?=\d))*?`; // within the sentence (an amount's decimal point is in it)
+const PAID_TO = [
+  // "… was charged / preauthorized for $10 by ACME", "… billed $10 by ACME"
+  new RegExp(String.raw`\b(?:charged|preauthori[sz]ed|billed|debited)\b${GAP}\bby\s+${NAME}`, 'gu'),
+  // "ACME has charged your account $10"
+  new RegExp(String.raw`${NAME}\s+(?:has\s+|have\s+)?(?:charged|billed|debited)\b`, 'gu'),
+  // "You sent a payment of $10 to ACME", "paid $10 to ACME"
+  new RegExp(String.raw`\b(?:[Ss]ent|[Pp]aid|[Tt]ransferred|[Ww]ired|[Pp]ayment)\b${GAP}\bto\s+${NAME}`, 'gu'),
+  // "Thank you for using ACME", "your purchase from ACME"
+  new RegExp(String.raw`\b(?:[Tt]hank you for (?:using|choosing|shopping (?:at|with))|(?:[Pp]urchase|[Oo]rder) (?:from|at))\s+${NAME}`, 'gu'),
+  // "ACME received $10", "ACME's card has received a credit"
+  new RegExp(String.raw`${NAME}\s+(?:has\s+|have\s+)?received\b`, 'gu'),
+  new RegExp(String.raw`${NAME}['’]s${GAP}\b(?:has\s+|have\s+)?received\b`, 'gu'),
+];
+const PAID_BY = [
+  // "received $10 from ACME", "a $10 credit from ACME", "received $10 by ACME", "Payment from ACME"
+  new RegExp(String.raw`\b(?:received|credit|credited|refund|refunded|deposit|[Pp]ayment)\b${GAP}\b(?:from|by)\s+${NAME}`, 'gu'),
+  // "ACME sent / paid / transferred $10"
+  new RegExp(String.raw`${NAME}\s+(?:has\s+|have\s+)?(?:sent|paid|transferred|wired)\b`, 'gu'),
+  // "ACME's card was charged $10", "ACME's account has been charged"
+  new RegExp(String.raw`${NAME}['’]s${GAP}\b(?:was|were|has been|have been)\s+(?:charged|preauthori[sz]ed|billed|debited)\b`, 'gu'),
+];
+// The reader ("you", "your card"): an e-mail's greeting names them ("Hi David, your card …").
+const READER = '(you)';
+const READER_PAID = [
+  new RegExp(String.raw`\b[Yy]ou(?:['’]ve|\s+have)?\s+received\b`, 'gu'),
+  new RegExp(String.raw`\b[Yy]our\b${GAP}\b(?:has\s+|have\s+)?received\b`, 'gu'),
+];
+const READER_PAID_BY = [
+  new RegExp(String.raw`\b[Yy]ou(?:['’]ve|\s+have)?\s+(?:sent|paid|transferred|wired)\b`, 'gu'),
+  new RegExp(String.raw`\b[Yy]our\b${GAP}\b(?:was|were|has been|have been)\s+(?:charged|preauthori[sz]ed|billed|debited)\b`, 'gu'),
+];
+const GREETING = new RegExp(String.raw`\b(?:Hi|Hello|Hey|Dear)(?:\s+there)?[\s,]+${NAME}`, 'gu');
+const nameWords = (name: string) => wordsOf(name).filter((w) => !STOP.has(w));
+
+/** The names a sentence says money was paid to, and by (`READER` for "you"). */
+export function paymentRoles(sentence: string): { to: string[][]; by: string[][] } {
+  // "applied to David's account" does not say David was paid: a possessive is not the payee.
+  const found = (patterns: RegExp[]) =>
+    patterns.flatMap((re) => [...sentence.matchAll(re)].filter((m) => !/['’]s$/.test(m[1])).map((m) => nameWords(m[1]))).filter((w) => w.length);
+  const reader = (patterns: RegExp[]) => (patterns.some((re) => [...sentence.matchAll(re)].length) ? [[READER]] : []);
+  return { to: [...found(PAID_TO), ...reader(READER_PAID)], by: [...found(PAID_BY), ...reader(READER_PAID_BY)] };
+}
+
+/** The names a text greets: its reader ("Hi David,"). */
+export const greeted = (text: string): string[][] => [...text.matchAll(GREETING)].map((m) => nameWords(m[1].split(/\s+/)[0])).filter((w) => w.length);
+
+/**
+ * Whether the question's name (its words) is among `names` ("WA Dept" in "WA DEPT REVENUE",
+ * "JOLLYSEO" in "JOLLYSEO.CO"); "you" where the text greets that name.
+ */
+const among = (who: string[], names: string[][], readers: string[][] = []) =>
+  names.some((n) => who.every((w) => n.some((x) => x === w || x.startsWith(`${w}.`) || stem(x) === stem(w)))) ||
+  (names.some((n) => n[0] === READER) && readers.some((r) => who.every((w) => r.includes(w))));
+
+/** The direction a question asks money was paid in, and to or by whom: "paid to ACME?", "How much did ACME pay?". */
+export function askedPayment(question: string): { dir: 'to' | 'by'; who: string[] } | null {
+  const m =
+    question.match(new RegExp(String.raw`\b(?:paid|sent|transferred|owed|charged)\s+(to|by|from)\s+(?:the\s+)?([^?,;]+)`, 'iu')) ??
+    question.match(new RegExp(String.raw`\b(?:did|does|do|will|has|have)\s+()([^?,;]+?)\s+(?:pay|send|spend|transfer)\b`, 'iu'));
+  if (!m) return null;
+  const who = nameWords(m[2]).slice(0, 4);
+  if (!who.length) return null;
+  return { dir: m[1].toLowerCase() === 'to' ? 'to' : 'by', who };
+}
+
+/** Whether `stems` have question term `t`: itself, a longer word it begins ("sourdough" for "sour…"), or a word it is said with. */
+function holds(stems: Set<string>, t: string): boolean {
+  return stems.has(t) || (t.length > 4 && [...stems].some((w) => w.startsWith(t))) || !!SAID_AS[t]?.some((a) => stems.has(a));
 }
 
 const CLAUSE_WORDS = new Set(['and', 'or', 'but', 'which', 'who', 'when', 'where', 'while', 'because', 'so', 'although', 'though', 'unless', 'until', 'then', 'if']);
@@ -217,6 +301,11 @@ export class SourceIndex {
     this.search.addAll(this.sentences.map((s) => ({ id: s.index, text: s.text })));
   }
 
+  /** Whether source sentence `index` has question term `t` (its stem, a longer word it begins, or a word it is said with). */
+  holds(index: number, t: string): boolean {
+    return holds(this.sentences[index].stems, t);
+  }
+
   /** How well `source` backs `sentence`. */
   private measure(sentence: string, source: Prepared): Omit<Support, 'source' | 'supported'> {
     const text = stripMarkers(sentence);
@@ -277,7 +366,7 @@ export class SourceIndex {
     const names = new Set(facts(asked).names.map(stem));
     const weight = new Map(terms.map((t) => [t, (names.has(t) ? NAME_WEIGHT : 1) * Math.log(1 + n / (1 + this.sentences.filter((s) => s.stems.has(t)).length))]));
     const total = [...weight.values()].reduce((a, b) => a + b, 0);
-    const has = (stems: Set<string>, t: string) => stems.has(t) || (t.length > 4 && [...stems].some((w) => w.startsWith(t)));
+    const has = holds;
     const share = (stems: Set<string>) => terms.filter((t) => has(stems, t)).reduce((a, t) => a + weight.get(t)!, 0) / total;
     const passageStems = new Map<number, Set<string>>();
     for (const s of this.sentences) {
@@ -285,12 +374,34 @@ export class SourceIndex {
       s.stems.forEach((w) => all.add(w));
     }
     const scores = new Map(this.search.search(terms.join(' '), { combineWith: 'OR', prefix: (t) => t.length > 4 }).map((h) => [h.id as number, h.score]));
+    // Money paid the other way: to "paid by ACME?", a sentence where ACME was paid does not
+    // answer, nor does a passage that names ACME only that way.
+    const payment = askedPayment(asked);
+    const way = new Map<number, 'asked' | 'other' | null>();
+    const wrongPassages = new Set<number>();
+    if (payment) {
+      const rightPassages = new Set<number>();
+      const readers = new Map(this.passages.map((p) => [p.id, greeted(p.text)]));
+      for (const s of this.sentences) {
+        const roles = paymentRoles(s.text);
+        const r = readers.get(s.passage) ?? [];
+        const asked = among(payment.who, payment.dir === 'to' ? roles.to : roles.by, r);
+        // ACME paid the other way; or the sentence names ACME and says who paid whom, and ACME
+        // is not among them ("Your ACME debit card was charged $10 by Upwork" to "paid to ACME?").
+        const other = !asked && (among(payment.who, payment.dir === 'to' ? roles.by : roles.to, r) ||
+          ((roles.to.length > 0 || roles.by.length > 0) && payment.who.every((w) => s.wordSet.has(w))));
+        way.set(s.index, asked ? 'asked' : other ? 'other' : null);
+        if (asked) rightPassages.add(s.passage);
+        else if (other) wrongPassages.add(s.passage);
+      }
+      rightPassages.forEach((p) => wrongPassages.delete(p));
+    }
     const passageHeld = new Map([...passageStems].map(([id, stems]) => [id, share(stems)]));
     const passageMissing = new Map([...passageStems].map(([id, stems]) => [id, terms.filter((t) => !has(stems, t)).length]));
     // Sentences with a question word, and the rest of their passages (an answer may sit beside
     // the sentence that names what it is about: "Payment from Sara." … "$2,500 was sent.").
     return this.sentences
-      .filter((s) => passageHeld.get(s.passage)! > 0)
+      .filter((s) => passageHeld.get(s.passage)! > 0 && !wrongPassages.has(s.passage) && way.get(s.index) !== 'other')
       .map((s) => {
         const fits = !kind || KIND[kind].test(s.text);
         // A sentence without the kind of answer asked for ranks lower.
@@ -323,7 +434,12 @@ export class SourceIndex {
     // and only in a passage where no sentence has both ("Payment from Sara." … "$2,500 was
     // sent."); a bare number is too common to stand for an answer.
     const both = new Set(ranked.filter((r) => r.held > 0).map((r) => r.sentence.passage));
-    return ranked.filter((r) => r.held > 0 || (kind === 'money' && !both.has(r.sentence.passage)));
+    // A question about a name asks something of it ("Who founded the company that makes
+    // Tidewater?"): a sentence that has the name and none of what is asked of it does not answer.
+    const named = new Set(facts(asked).names.map(stem));
+    const rest = [...new Set(contentWords(asked).map(stem))].filter((t) => !named.has(t));
+    const asksOf = (r: Ranked) => !named.size || !rest.length || rest.some((t) => this.holds(r.sentence.index, t));
+    return ranked.filter((r) => (r.held > 0 && asksOf(r)) || (kind === 'money' && !both.has(r.sentence.passage)));
   }
 
   private readonly standsOn = new Map<string, SourceSentence | null>();
