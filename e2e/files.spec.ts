@@ -5,7 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { openApp, sendAndWait, storedConversations } from './helpers';
 
 /** A one-page PDF whose page holds these lines of text (Helvetica), with a correct cross-reference table. */
-function pdfWith(lines: string[]): Buffer {
+function pdfWith(lines: string[], { password = false } = {}): Buffer {
   const esc = (t: string) => t.replace(/[\\()]/g, (c) => `\\${c}`);
   const stream = `BT /F1 12 Tf 72 720 Td 14 TL ${lines.map((l) => `(${esc(l)}) Tj T*`).join(' ')} ET`;
   const objects = [
@@ -23,8 +23,66 @@ function pdfWith(lines: string[]): Buffer {
   });
   const xref = out.length;
   out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  // A password: the standard security handler (RC4, 40-bit) with a user-password check value the
+  // empty password does not produce, so a reader must ask for the password.
+  const encrypt = password ? ` /Encrypt << /Filter /Standard /V 1 /R 2 /Length 40 /P -4 /O <${'a1'.repeat(32)}> /U <${'b2'.repeat(32)}> >> /ID [<${'c3'.repeat(16)}> <${'c3'.repeat(16)}>]` : '';
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R${encrypt} >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(out, 'latin1');
+}
+
+const CRC = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+const crc32 = (b: Buffer) => {
+  let c = 0xffffffff;
+  for (const x of b) c = CRC[(c ^ x) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+};
+
+/** A Word document (.docx: a ZIP of its XML parts, stored) whose paragraphs are these. */
+function docxWith(paragraphs: string[]): Buffer {
+  const esc = (t: string) => t.replace(/[<&]/g, (c) => (c === '<' ? '&lt;' : '&amp;'));
+  const parts: [string, string][] = [
+    ['[Content_Types].xml', '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'],
+    ['_rels/.rels', '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>'],
+    ['word/document.xml', `<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>${paragraphs.map((p) => `<w:p><w:r><w:t>${esc(p)}</w:t></w:r></w:p>`).join('')}</w:body></w:document>`],
+  ];
+  const local: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const [name, text] of parts) {
+    const data = Buffer.from(text, 'utf8');
+    const file = Buffer.from(name, 'utf8');
+    const head = Buffer.alloc(30);
+    head.writeUInt32LE(0x04034b50, 0);
+    head.writeUInt16LE(20, 4);
+    head.writeUInt32LE(crc32(data), 14);
+    head.writeUInt32LE(data.length, 18);
+    head.writeUInt32LE(data.length, 22);
+    head.writeUInt16LE(file.length, 26);
+    const entry = Buffer.alloc(46);
+    entry.writeUInt32LE(0x02014b50, 0);
+    entry.writeUInt16LE(20, 4);
+    entry.writeUInt16LE(20, 6);
+    entry.writeUInt32LE(crc32(data), 16);
+    entry.writeUInt32LE(data.length, 20);
+    entry.writeUInt32LE(data.length, 24);
+    entry.writeUInt16LE(file.length, 28);
+    entry.writeUInt32LE(offset, 42);
+    local.push(head, file, data);
+    central.push(entry, file);
+    offset += head.length + file.length + data.length;
+  }
+  const dir = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(parts.length, 8);
+  end.writeUInt16LE(parts.length, 10);
+  end.writeUInt32LE(dir.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...local, dir, end]);
 }
 
 async function addFiles(page: Page, files: { name: string; mimeType: string; buffer: Buffer }[]) {
@@ -71,15 +129,30 @@ test('a PDF and a text file added to a chat answer questions, cited into them; b
   await expect.poll(async () => ((await storedConversations(page))[0] as unknown as { files: unknown[] }).files.length).toBe(1);
 });
 
-test('a damaged PDF, an empty file and an unsupported one each get a clear error and change nothing', async ({ page }) => {
+test('a Word document added to a chat answers a question, cited into it', async ({ page }) => {
+  await openApp(page, 'WASM', { library: 'off' });
+  await addFiles(page, [{
+    name: 'depot-handbook.docx',
+    mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    buffer: docxWith(['The Harbour Road depot opens at 7 in the morning on weekdays.', 'Forklifts are charged overnight in bay four.']),
+  }]);
+  await expect(files(page).locator('li.file')).toHaveCount(1);
+  const bay = await sendAndWait(page, 'Where are the forklifts charged?');
+  await expect(bay.locator('.content.sourced')).toContainText('bay four');
+  await expect(bay.locator('.sources li.cited summary').first()).toContainText('depot-handbook.docx');
+});
+
+test('a damaged PDF, a password-protected one, an empty file and an unsupported one each get a clear error and change nothing', async ({ page }) => {
   await openApp(page, 'WASM', { library: 'off' });
   await addFiles(page, [
     { name: 'broken.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 this is not really a pdf at all') },
+    { name: 'locked.pdf', mimeType: 'application/pdf', buffer: pdfWith(['The safe code is 4471.'], { password: true }) },
     { name: 'empty.txt', mimeType: 'text/plain', buffer: Buffer.alloc(0) },
     { name: 'photo.jpg', mimeType: 'image/jpeg', buffer: Buffer.from([0xff, 0xd8, 0xff, 0xe0]) },
   ]);
   const alert = files(page).getByRole('alert');
   await expect(alert).toContainText('“broken.pdf” could not be added');
+  await expect(alert).toContainText('“locked.pdf” could not be added: it is protected by a password');
   await expect(alert).toContainText('“empty.txt” could not be added: it is empty.');
   await expect(alert).toContainText('“photo.jpg” could not be added: Redraft reads PDF, Word (.docx), text, Markdown and HTML files');
   await expect(files(page).locator('li.file')).toHaveCount(0);

@@ -2,7 +2,7 @@
 // word order, numbers, names, negation), which source sentences answer a question, and when
 // the sources do not answer it at all.
 import { describe, expect, it } from 'vitest';
-import { askedPayment, paymentRoles, SourceIndex, sentencesOf, stem } from '../workers/align/support';
+import { answerKind, askedPayment, paymentRoles, SourceIndex, sentencesOf, stem } from '../workers/align/support';
 
 const passages = [
   { id: 1, text: 'The Skerry Head lighthouse was built in 1871 on the northern cape. The tower is 41 metres tall and has 120 steps from the door to the lamp room.' },
@@ -50,6 +50,16 @@ describe('support in the sources', () => {
     // Its last words may occur earlier in the source too: the source sentence supports itself.
     const mail = new SourceIndex([{ id: 1, text: 'Charged $200.00 by PayPal CONTENT: Hi, your card was charged $200.00 by PayPal.' }]);
     expect(mail.support('Charged $200.00 by PayPal CONTENT: Hi, your card was charged $200.00 by PayPal.').supported).toBe(true);
+  });
+
+  it('a sentence that starts inside a clause of its source, or on a joining word, is not supported', () => {
+    const doc = new SourceIndex([{ id: 1, text: 'A consumer group shares the partitions of a topic, and each partition is read by one consumer of the group at a time. Then add the starter, the salt and the rest of the water, and squeeze the dough until it is smooth.' }]);
+    expect(doc.support('A topic, and each partition is read by one consumer of the group at a time.').supported).toBe(false);
+    expect(doc.support('and the rest of the water, and squeeze the dough until it is smooth.').supported).toBe(false);
+    expect(doc.support('And squeeze the dough until it is smooth.').supported).toBe(false);
+    // Where a clause starts: after a comma, or the conjunction that opens it.
+    expect(doc.support('Each partition is read by one consumer of the group at a time.').supported).toBe(true);
+    expect(doc.support('Then add the starter, the salt and the rest of the water.').supported).toBe(true);
   });
 
   it('a sentence with one word of its source swapped for another is not supported', () => {
@@ -129,6 +139,13 @@ describe('support in the sources', () => {
     expect(credit.answers('Find the $ value paid by DOCUSIGN?')).toBe(true);
     expect(credit.answers('Find the $ value paid to DOCUSIGN?')).toBe(false);
     expect(credit.answers('Find the $ value paid by David?')).toBe(false);
+  });
+
+  it('knows the kind of answer a question asks for', () => {
+    expect(['How much was I charged?', 'What does a ticket cost?', 'Find the $ value paid to Zapier?', 'How much did Sara pay?'].map(answerKind)).toEqual(['money', 'money', 'money', 'money']);
+    expect(['How tall is the tower?', 'When was it built?'].map(answerKind)).toEqual(['number', 'number']);
+    // Charging a battery is not paying.
+    expect(['Where are the forklifts charged?', 'Who paid for the roof?'].map(answerKind)).toEqual([null, null]);
   });
 
   it('a sentence that has a question\'s name but nothing asked of it does not answer', () => {

@@ -238,6 +238,27 @@ function endsWhereAClauseEnds(words: string[], source: string): boolean {
   });
 }
 
+const JOINERS = new Set(['and', 'or', 'but', 'nor', 'so', 'then', 'yet', 'also']);
+
+/**
+ * Whether a sentence that starts inside its source sentence starts where a clause of it starts
+ * (after punctuation or a conjunction), and not on a joining word: "A topic, and each partition
+ * is read …" cut from "… the partitions of a topic, and each partition …", or "and the rest of
+ * the water …" put after a list item, reads as a statement the source does not make.
+ */
+function startsWhereAClauseStarts(words: string[], source: string): boolean {
+  const head = words.slice(0, 3);
+  if (!head.length) return true;
+  const text = source.replace(/(\d),(?=\d{3}\b)/g, '$1').replace(/’/g, "'");
+  const starts = [...text.matchAll(new RegExp(`(?<![\\p{L}\\p{N}])${head.map(escape).join('[^\\p{L}\\p{N}]+')}`, 'giu'))];
+  if (!starts.length) return false;
+  return starts.some((m) => {
+    const before = text.slice(0, m.index).trimEnd();
+    if (!before || /[,;:.!?([–—•"“]$|\s-$/.test(before)) return m.index === 0 || !JOINERS.has(head[0]);
+    return CLAUSE_WORDS.has(before.split(/\s+/).at(-1)!.toLowerCase()) && !JOINERS.has(head[0]);
+  });
+}
+
 /** The longest run of consecutive words `a` and `b` share. */
 function longestRun(a: string[], b: string[]): number {
   let best = 0;
@@ -326,6 +347,7 @@ export class SourceIndex {
     });
     if (hasNegation(words) !== source.negated) missing.push(source.negated ? 'its negation' : 'a negation');
     if (!endsWhereAClauseEnds(words, source.text)) missing.push('the rest of its clause');
+    if (!startsWhereAClauseStarts(words, source.text)) missing.push('the start of its clause');
     // One unbroken run of the source's words: "The deposit is two months of | the end of the
     // lease." has every word pair of its source and says something the source does not.
     if (words.length >= 4 && longestRun(words, source.words) < RUN * words.length) missing.push('one unbroken run of its words');
@@ -498,7 +520,9 @@ export function fitsKind(sentence: string, question: string): boolean {
 
 /** The kind of answer a question asks for, when its words say: an amount of money, or a number (counts, sizes, times, dates). */
 export function answerKind(question: string): keyof typeof KIND | null {
-  if (/[$€£¥]|\b(?:price|prices|cost|costs|paid|pay|fee|fees|charged?|spend|spent)\b/i.test(question)) return 'money';
+  // An amount of money: a currency sign, "how much" with paying, or a price ("Where are the
+  // forklifts charged?" asks a place).
+  if (/[$€£¥]|\bhow much\b.*\b(?:paid|pay|pays|charged?|charges|spend|spent|owe|owed|earn|earns|earned)\b|\b(?:price|prices|cost|costs|fee|fees|fare|fares)\b/i.test(question)) return 'money';
   if (/\bhow (?:many|much|long|far|tall|high|old|often|big|heavy|hot|cold|warm|wide|deep|fast|late|early|soon)\b|\bwhat (?:year|time|date|age|size|temperature)\b|\bwhen\b|\bnumber of\b/i.test(question)) return 'number';
   return null;
 }

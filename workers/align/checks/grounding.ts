@@ -49,9 +49,13 @@ export class GroundingCheck implements Check {
     if (!follows && (!this.relevant.has(src.index) || !this.index.speaksTo(sentence, this.question))) {
       return { pass: false, score: 0.2, evidence: `supported by [${src.passage}], but that sentence does not bear on the question`, ungrounded: true };
     }
-    // The answer's first sentence answers: to "How much salt?" it has the number.
+    // The answer's first sentence answers: to "How much salt?" it has the number, and it is one
+    // of the source sentences that answer the question (not one that only shares its words).
     if (!ctx.prefix.trim() && !fitsKind(sentence, this.question)) {
       return { pass: false, score: 0.3, evidence: `supported by [${src.passage}], but it does not give the number or amount the question asks for`, ungrounded: true };
+    }
+    if (!ctx.prefix.trim() && this.answering.size && !this.answering.has(src.index)) {
+      return { pass: false, score: 0.3, evidence: `supported by [${src.passage}], but that sentence does not answer the question`, ungrounded: true };
     }
     const support = { passage: src.passage, quote: src.text };
     if (!said) return { pass: false, score: 0, evidence: 'empty', ungrounded: true };
