@@ -32,7 +32,8 @@ export function kindOf(name: string, type = ''): FileKind | 'html' | null {
   return KINDS[name.slice(dot + 1).toLowerCase()] ?? (type.startsWith('text/') ? 'text' : null);
 }
 
-export const ACCEPTED = '.pdf,.docx,.txt,.md,.markdown,.csv,.html,.htm';
+/** What the file picker offers: the kinds Redraft reads, and any file the system calls text (a README without an extension). */
+export const ACCEPTED = '.pdf,.docx,.txt,.md,.markdown,.csv,.html,.htm,text/*';
 
 let worker: Comlink.Remote<FilesWorkerApi> | null = null;
 function filesWorker(): Comlink.Remote<FilesWorkerApi> {

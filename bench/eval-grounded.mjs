@@ -153,19 +153,20 @@ async function main() {
           citedByCheck = new Set([stripMarkers(text).trim()]); // a page sentence, cited by construction
           onSentence(text);
         } else {
-          const req = {
-            messages: [{ role: 'user', content: pt.pagePrompt(item.question, passages) }],
+          const req = (maxWords) => ({
+            messages: [{ role: 'user', content: pt.pagePrompt(item.question, passages, maxWords) }],
             sampling: { temperature: 0, topK: 0, topP: 1 },
             maxNewTokens: MAX_NEW_TOKENS,
             seed: 7,
             grounding: pt.groundingFor(item.question, passages),
             ...(method === 'off' ? {} : { align: method === 'grounded-only' ? { ...DEFAULT_ALIGN_SETTINGS, check: 'off', correction: 'redact' } : DEFAULT_ALIGN_SETTINGS }),
             ...(method.startsWith('grounded') ? { sources } : {}),
-          };
-          const stats = await answerWith(generator, req, (e) => {
+          });
+          // As the widget's frame asks: again with fewer words of the passages while the prompt is too long.
+          const stats = await pt.fitPrompt((maxWords) => answerWith(generator, req(maxWords), (e) => {
             if (e.type === 'token' && method === 'off') seg.push(e.text).forEach((s) => onSentence(s));
             if (e.type === 'sentence-committed' && e.text) onSentence(e.text, e.trail);
-          }, () => false, corrector);
+          }, () => false, corrector), (e) => e?.name === 'ContextWindowExceededError');
           text = stats.text;
           if (stats.alignment?.trails.length && stats.alignment.trails.map((tr) => tr.final).join('') === text) units = stats.alignment.trails.map((tr) => tr.final);
           for (const tr of stats.alignment?.trails ?? []) {

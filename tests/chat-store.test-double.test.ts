@@ -20,14 +20,14 @@ function memoryPersistence(initial: Conversation[] = []): Persistence & { saved:
 }
 
 /** Answers with the given words, one event each; `stop()` ends the answer early. */
-function fakeService(words: string[], opts: { refuse?: boolean } = {}): AnswerService & { requests: AnswerRequest[] } {
+function fakeService(words: string[], opts: { refuse?: boolean | ((req: AnswerRequest) => boolean) } = {}): AnswerService & { requests: AnswerRequest[] } {
   let stopped = false;
   const requests: AnswerRequest[] = [];
   return {
     requests,
     async answer(req, onEvent: (e: AnswerEvent) => void): Promise<AnswerStats> {
       requests.push(req);
-      if (opts.refuse) throw serializeError(new ContextWindowExceededError(9999, 1024));
+      if (typeof opts.refuse === 'function' ? opts.refuse(req) : opts.refuse) throw serializeError(new ContextWindowExceededError(9999, 1024));
       stopped = false;
       onEvent({ type: 'started', promptTokens: 3, droppedMessages: 0, backend: 'wasm', model: 'fake' });
       let text = '';
@@ -218,6 +218,19 @@ describe('chat store with sources (test double engine)', () => {
     const reply = store.getState().conversations[0].messages.at(-1)!;
     expect(reply.sources).toEqual(passages);
     expect(reply.content).toBe('An ocean is a large body of water.');
+  });
+
+  it('a sourced prompt too long for the model is asked again with fewer words of the passages', async () => {
+    const long = { async forQuestion(question: string) {
+      return { sources: { question, passages, notFound: 'x' }, prompt: `LONG ${question}`, shorter: [`MEDIUM ${question}`, `SHORT ${question}`], grounding: '' };
+    } };
+    const service = fakeService(['An ocean is a large body of water.'], { refuse: (req) => !req.messages[0].content.startsWith('SHORT') });
+    const store = createChatStore(service, memoryPersistence(), long);
+    store.getState().setDraft('What does ocean mean?');
+    await store.getState().send(settings);
+    expect(service.requests.map((r) => r.messages[0].content.split(' ')[0])).toEqual(['LONG', 'MEDIUM', 'SHORT']);
+    expect(store.getState().error).toBeNull();
+    expect(store.getState().conversations[0].messages.at(-1)!.content).toBe('An ocean is a large body of water.');
   });
 
   it('answers without sources when they cannot be read, and says so on the answer', async () => {

@@ -3,7 +3,7 @@
 // injected instructions hide), passages under their headings, retrieval by BM25. happy-dom has
 // no layout, so the zero-size rule is checked in the browser; the style and attribute rules here.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { NoReadableTextError, pagePrompt, passagesFor, PROMPT_WORDS_MAX, promptPassages, readPage, retrieve, splitPassages } from '../app/widget/page-text';
+import { NoReadableTextError, fitPrompt, pagePrompt, passagesFor, PROMPT_WORDS_MAX, promptPassages, readPage, retrieve, splitPassages } from '../app/widget/page-text';
 import { cite, stripMarkers } from '../app/widget/cite';
 import { sentencesOf } from '../workers/align/support';
 
@@ -140,6 +140,24 @@ describe('reading the page', () => {
     const prompt = pagePrompt('How much salt goes into the dough?', sources);
     expect(read.every((p) => prompt.includes(`\n[${p.id}]`))).toBe(true);
     expect(sources.filter((p) => !read.includes(p)).some((p) => prompt.includes(`\n[${p.id}]`))).toBe(false);
+  });
+
+  it('asks again with fewer words of the passages while the prompt is too long, and the first passage is cut to fit', async () => {
+    const long = { id: 1, headings: [], text: Array.from({ length: 400 }, (_, i) => `w${i}`).join(' ') };
+    expect(promptPassages([long], 80)[0].text.split(' ')).toHaveLength(80);
+    const asked: number[] = [];
+    const tooLong = new Error('too long');
+    const answer = await fitPrompt(async (words) => {
+      asked.push(words);
+      if (words > 80) throw tooLong;
+      return pagePrompt('Q?', [long], words);
+    }, (e) => e === tooLong);
+    expect(asked).toEqual([330, 160, 80]);
+    expect(answer).toContain(' w79\n');
+    expect(answer).not.toContain(' w80');
+    // Another error, or the last budget, is not retried.
+    await expect(fitPrompt(async () => { throw new Error('gone'); }, (e) => e === tooLong)).rejects.toThrow('gone');
+    await expect(fitPrompt(async () => { throw tooLong; }, (e) => e === tooLong)).rejects.toBe(tooLong);
   });
 });
 

@@ -141,6 +141,13 @@ describe('support in the sources', () => {
     expect(credit.answers('Find the $ value paid by David?')).toBe(false);
   });
 
+  it('reads a source whose words are the names of object properties', () => {
+    const code = new SourceIndex([{ id: 1, text: 'The constructor calls toString and valueOf on every argument. A __proto__ key is ignored.' }]);
+    expect(code.support('The constructor calls toString and valueOf on every argument.').supported).toBe(true);
+    expect(code.answers('What does the constructor call?')).toBe(true);
+    expect(stem('constructor')).toBe('constructor');
+  });
+
   it('knows the kind of answer a question asks for', () => {
     expect(['How much was I charged?', 'What does a ticket cost?', 'Find the $ value paid to Zapier?', 'How much did Sara pay?'].map(answerKind)).toEqual(['money', 'money', 'money', 'money']);
     expect(['How tall is the tower?', 'When was it built?'].map(answerKind)).toEqual(['number', 'number']);

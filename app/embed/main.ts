@@ -4,7 +4,7 @@
 // the same sentence loop as the chat, with the page's instructions given to the check slot.
 // It keeps nothing: no conversation is stored, and nothing is sent anywhere but to that page.
 import { DEFAULT_ALIGN_SETTINGS } from '../../workers/align/types';
-import { toRedraftError } from '../../workers/errors';
+import { ContextWindowExceededError, toRedraftError } from '../../workers/errors';
 import { BUNDLED_MODEL, HUB_ONNX_MODELS } from '../../workers/engine/catalogue';
 import type { ModelSpec } from '../../workers/engine/types';
 import { llmBridge } from '../bridges/llm';
@@ -12,7 +12,7 @@ import { useAligner } from '../stores/aligner';
 import { answerService } from '../stores/answer-service';
 import { useModel } from '../stores/model';
 import { useSettings } from '../stores/settings';
-import { groundingFor, pagePrompt, pageSources } from '../widget/page-text';
+import { fitPrompt, groundingFor, pagePrompt, pageSources } from '../widget/page-text';
 import { TAG, isTagged, type FromFrame, type ToFrame } from '../widget/protocol';
 
 /** Words an answer about a page may take: a few sentences. */
@@ -95,9 +95,10 @@ async function ask(msg: Extract<ToFrame, { type: 'ask' }>): Promise<void> {
   try {
     if (!(await loadModel())) throw new Error('the model is not loaded');
     const { seed } = useSettings.getState();
-    const stats = await answerService.answer(
+    // A prompt too long for the model (passages of many tokens a word) is asked again with fewer words of them.
+    const stats = await fitPrompt((maxWords) => answerService.answer(
       {
-        messages: [{ role: 'user', content: pagePrompt(msg.question, msg.passages) }],
+        messages: [{ role: 'user', content: pagePrompt(msg.question, msg.passages, maxWords) }],
         // Greedy, and a seed of the question's own for the candidates a correction samples: the
         // same question on the same page gets the same answer.
         sampling: { temperature: 0, topK: 0, topP: 1 },
@@ -109,7 +110,7 @@ async function ask(msg: Extract<ToFrame, { type: 'ask' }>): Promise<void> {
         sources: pageSources(msg.question, msg.passages),
       },
       (event) => post({ type: 'event', id: msg.id, event }),
-    );
+    ), (e) => toRedraftError(e) instanceof ContextWindowExceededError);
     post({ type: 'done', id: msg.id, stats });
   } catch (e) {
     post({ type: 'error', id: msg.id, message: toRedraftError(e).message });

@@ -19,6 +19,8 @@ export interface SourcedTurn {
   sources: GroundingSources;
   /** The user's turn as the model reads it: the passages fenced as data, then the question. */
   prompt: string;
+  /** The same with fewer words of the passages, longest first: for a prompt too long for the model's context. */
+  shorter?: string[];
   /** The copy bias's text (workers/align/grounding.ts). */
   grounding: string;
 }
@@ -209,7 +211,19 @@ export function createChatStore(service: AnswerService, persistence: Persistence
         ...(turn ? { sources: turn.sources, grounding: turn.grounding } : {}),
       };
       try {
-        const stats = await service.answer(req, onEvent);
+        let stats: AnswerStats | undefined;
+        // From sources, a prompt too long for the model (passages of many tokens a word) is
+        // asked again with fewer of their words; the user's own words are never cut.
+        const prompts = turn ? [turn.prompt, ...(turn.shorter ?? [])] : [null];
+        for (const [i, prompt] of prompts.entries()) {
+          try {
+            stats = await service.answer(prompt === null ? req : { ...req, messages: req.messages.map((m) => (m.role === 'user' ? { ...m, content: prompt } : m)) }, onEvent);
+            break;
+          } catch (e) {
+            if (i + 1 >= prompts.length || !(toRedraftError(e) instanceof ContextWindowExceededError)) throw e;
+          }
+        }
+        if (!stats) throw new Error('no answer');
         flush();
         patchMessage(conv.id, reply.id, () => ({
           content: stats.text,

@@ -193,20 +193,39 @@ export const PASSAGES = 8;
 export const PASSAGE_WORDS_MAX = 1500;
 /** The words of the best passages the model reads in its prompt (its context is small). */
 export const PROMPT_WORDS_MAX = 330;
+/**
+ * Smaller word budgets for a prompt that does not fit the context all the same (a table of
+ * numbers is many tokens a word): the caller asks again with the next (see `fitPrompt`).
+ */
+export const PROMPT_BUDGETS = [PROMPT_WORDS_MAX, 160, 80, 40];
 
 const fit = (passages: Passage[], max: number) => {
   let words = 0;
   return passages.filter((p, i) => (words += p.text.split(' ').length) <= max || i === 0);
 };
 
+/** Asks with each budget of PROMPT_BUDGETS in turn while the prompt is too long for the model. */
+export async function fitPrompt<T>(ask: (maxWords: number) => Promise<T>, tooLong: (e: unknown) => boolean): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await ask(PROMPT_BUDGETS[i]);
+    } catch (e) {
+      if (i + 1 >= PROMPT_BUDGETS.length || !tooLong(e)) throw e;
+    }
+  }
+}
+
 /** The passages a question is answered from (its sources): the best matches, as many as fit. */
 export function passagesFor(page: PageText, question: string): Passage[] {
   return fit(retrieve(page, question, PASSAGES), PASSAGE_WORDS_MAX);
 }
 
-/** The best of the answer's passages that the model reads in its prompt. */
-export function promptPassages(passages: Passage[]): Passage[] {
-  return fit(passages, PROMPT_WORDS_MAX);
+/** The best of the answer's passages that the model reads in its prompt (the first cut to `maxWords` if longer). */
+export function promptPassages(passages: Passage[], maxWords = PROMPT_WORDS_MAX): Passage[] {
+  return fit(passages, maxWords).map((p) => {
+    const words = p.text.split(' ');
+    return words.length > maxWords ? { ...p, text: words.slice(0, maxWords).join(' ') } : p;
+  });
 }
 
 /** What an answer about the page says when the page does not answer the question. */
@@ -226,9 +245,9 @@ const FENCE_END = 'PAGE>>>';
  * fenced and labelled as data from the page, numbered for citations, then the question. Text in the page that imitates the fence
  * is taken out, so the page cannot close the fence and speak as the user.
  */
-export function pagePrompt(question: string, passages: Passage[]): string {
+export function pagePrompt(question: string, passages: Passage[], maxWords = PROMPT_WORDS_MAX): string {
   const clean = (t: string) => t.replaceAll(FENCE, '').replaceAll(FENCE_END, '');
-  const body = promptPassages(passages)
+  const body = promptPassages(passages, maxWords)
     .map((p) => `[${p.id}]${p.headings.length ? ` (${clean(p.headings.join(' › '))})` : ''} ${clean(p.text)}`)
     .join('\n');
   return [

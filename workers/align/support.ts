@@ -101,19 +101,20 @@ export function wordsOf(text: string): string[] {
 }
 
 /** Irregular past forms, so "paid" finds "pay" and "kept" finds "keep". */
-const IRREGULAR: Record<string, string> = Object.fromEntries(
+const IRREGULAR = new Map<string, string>(
   ('paid pay bought buy sold sell built build made make kept keep left leave went go took take gave give found find told tell said say ' +
     'began begin ran run wrote write held hold fed feed lent lend sent send spent spend won win lost lose met meet led lead grew grow ' +
     'knew know drew draw flew fly chose choose thought think brought bring caught catch taught teach fought fight sought seek ' +
     'stood stand understood understand fell fall felt feel heard hear meant mean slept sleep sat sit rose rise shown show seen see')
     .split(' ')
-    .reduce<string[][]>((pairs, w, i, all) => (i % 2 ? pairs : [...pairs, [w, all[i + 1]]]), []),
+    .reduce<[string, string][]>((pairs, w, i, all) => (i % 2 ? pairs : [...pairs, [w, all[i + 1]]]), []),
 );
 
 /** A crude stem, so "bees" finds "bee", "lived" finds "live" and "cutting" finds "cut". */
 export function stem(w: string): string {
   if (/^\d/.test(w)) return w;
-  if (IRREGULAR[w]) w = IRREGULAR[w];
+  // (A Map: a page's "constructor" or "toString" is a word, not an object's property.)
+  w = IRREGULAR.get(w) ?? w;
   if (w.length <= 3) return w;
   let s = w.replace(/'s$/, '');
   if (s.length > 4 && s.endsWith('ies')) s = `${s.slice(0, -3)}y`;
@@ -141,9 +142,9 @@ function facts(text: string): { numbers: string[]; names: string[] } {
  * Words a question's word is said with in sources: "paid" is asked, "charged", "preauthorized",
  * "sent" or "received" is what a receipt or a bank's e-mail says (stems, see `stem`).
  */
-const SAID_AS: Record<string, string[]> = {
-  pay: ['pay', 'charg', 'preauthoriz', 'preauthoris', 'send', 'receiv', 'credit', 'transfer', 'wire', 'debit', 'bill', 'invoic', 'refund', 'purchas', 'buy'],
-};
+const SAID_AS = new Map<string, string[]>([
+  ['pay', ['pay', 'charg', 'preauthoriz', 'preauthoris', 'send', 'receiv', 'credit', 'transfer', 'wire', 'debit', 'bill', 'invoic', 'refund', 'purchas', 'buy']],
+]);
 
 // Who paid whom. A name as a sentence writes it: capitalised words (with "&", "-", "." inside).
 const NAME = String.raw`((?:\p{Lu}|\p{N}+\p{Lu})[\p{L}\p{N}.&'’-]*(?:\s+(?:&\s+)?\p{Lu}[\p{L}\p{N}.&'’-]*)*)`;
@@ -215,7 +216,7 @@ export function askedPayment(question: string): { dir: 'to' | 'by'; who: string[
 
 /** Whether `stems` have question term `t`: itself, a longer word it begins ("sourdough" for "sour…"), or a word it is said with. */
 function holds(stems: Set<string>, t: string): boolean {
-  return stems.has(t) || (t.length > 4 && [...stems].some((w) => w.startsWith(t))) || !!SAID_AS[t]?.some((a) => stems.has(a));
+  return stems.has(t) || (t.length > 4 && [...stems].some((w) => w.startsWith(t))) || !!SAID_AS.get(t)?.some((a) => stems.has(a));
 }
 
 const CLAUSE_WORDS = new Set(['and', 'or', 'but', 'which', 'who', 'when', 'where', 'while', 'because', 'so', 'although', 'though', 'unless', 'until', 'then', 'if']);
