@@ -45,7 +45,8 @@ function filesWorker(): Comlink.Remote<FilesWorkerApi> {
 export function htmlText(html: string): string {
   const doc = new DOMParser().parseFromString(html, 'text/html');
   doc.querySelectorAll('script, style, noscript, template, head').forEach((e) => e.remove());
-  doc.querySelectorAll('p, div, li, h1, h2, h3, h4, h5, h6, tr, br, pre, blockquote, section, article').forEach((e) => e.append('\n'));
+  // Blocks apart by a blank line: each is a paragraph of its own (an entry of a list is not the next sentence of the one before).
+  doc.querySelectorAll('p, div, li, dt, dd, h1, h2, h3, h4, h5, h6, tr, br, pre, blockquote, section, article').forEach((e) => e.append('\n\n'));
   return doc.body?.textContent ?? '';
 }
 
@@ -53,18 +54,25 @@ export function htmlText(html: string): string {
 export function passagesOf(name: string, parts: FilePart[]): AttachedFile['passages'] {
   const out: AttachedFile['passages'] = [];
   for (const part of parts) {
-    let words: string[] = [];
+    // A passage's paragraphs are lines of its text, so that the grounding check knows where a
+    // paragraph (or a list's entry) ends; a paragraph's own line breaks are spaces.
+    let lines: string[][] = [];
+    let count = 0;
     let n = 0;
     const flush = () => {
-      if (!words.length) return;
+      if (!count) return;
       n++;
-      out.push({ where: [part.where, parts.length === 1 && !part.where ? `part ${n}` : ''].filter(Boolean).join(', ') || `part ${n}`, text: words.join(' ') });
-      words = [];
+      out.push({ where: [part.where, parts.length === 1 && !part.where ? `part ${n}` : ''].filter(Boolean).join(', ') || `part ${n}`, text: lines.filter((l) => l.length).map((l) => l.join(' ')).join('\n') });
+      lines = [];
+      count = 0;
     };
     for (const paragraph of part.text.split(/\n\s*\n/)) {
+      lines.push([]);
       for (const sentence of sentencesOf(paragraph.replace(/\s+/g, ' '))) {
-        words.push(...sentence.split(' '));
-        if (words.length >= PASSAGE_WORDS) flush();
+        if (!lines.length) lines.push([]);
+        lines[lines.length - 1].push(sentence);
+        count += sentence.split(' ').length;
+        if (count >= PASSAGE_WORDS) flush();
       }
     }
     flush();

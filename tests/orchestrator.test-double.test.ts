@@ -286,6 +286,13 @@ describe('sentence loop with sources (test double engine)', () => {
     expect(stats.text).toBe('The tower is 41 metres tall. Stonemasons worked through two summers to finish it.');
   });
 
+  it('the next item of a list is not a sentence that goes on the last one', async () => {
+    const list = { question: 'What is the user nobody for?', notFound: 'x', passages: [{ id: 1, text: 'The user nobody is for daemons that need not own any files.\nThe user postfix is used by the postfix mail server.\n' }] };
+    const { stats } = await run([['The user nobody is for daemons that need not own any files.'], [' The user postfix is used by the postfix mail server.']], { check: 'off', correction: 'redact', rules: [], sources: list });
+    expect(stats.text).toBe('The user nobody is for daemons that need not own any files.');
+    expect(stats.alignment!.trails[1].candidates[0].verdict.evidence).toMatch(/does not bear on the question/);
+  });
+
   it('to a question that asks for a number, the first sentence gives one', async () => {
     const { stats } = await grounded([['The tower is tall and painted white.']], 'How tall is the tower?');
     expect(stats.alignment!.trails[0].candidates[0].verdict.evidence).toMatch(/does not give the number/);

@@ -148,6 +148,14 @@ describe('support in the sources', () => {
     expect(stem('constructor')).toBe('constructor');
   });
 
+  it('a command-line flag in a question is what it asks about', () => {
+    // (The word beside the flag, "flag", says what it is, not what is asked of it: the entry need not have it.)
+    const manual = new SourceIndex([{ id: 1, text: 'The -d flag forces decompression.\n-k --keep Keep the input files.\nThe flags go before the file names.' }]);
+    expect(manual.answering('What does the -k flag do?')[0].sentence.text).toBe('-k --keep Keep the input files.');
+    expect(manual.rank('What does the -k flag do?').find((r) => r.sentence.text.includes('-d'))!.held).toBeLessThan(0.5);
+    expect(manual.support('-d --keep Keep the input files.').supported).toBe(false);
+  });
+
   it('knows the kind of answer a question asks for', () => {
     expect(['How much was I charged?', 'What does a ticket cost?', 'Find the $ value paid to Zapier?', 'How much did Sara pay?'].map(answerKind)).toEqual(['money', 'money', 'money', 'money']);
     expect(['How tall is the tower?', 'When was it built?'].map(answerKind)).toEqual(['number', 'number']);

@@ -5,7 +5,7 @@
 // prompt, never instructions; see the widget's prompt.
 import { Readability } from '@mozilla/readability';
 import MiniSearch from 'minisearch';
-import { groundingText, type GroundingSources } from '../../workers/align/support';
+import { contentWords, focusOf, groundingText, stem, type GroundingSources } from '../../workers/align/support';
 
 export interface Passage {
   /** 1-based, the number the answer cites as [n]. */
@@ -173,10 +173,18 @@ export function retrieve(page: PageText, question: string, k = 3): Passage[] {
   const index = new MiniSearch<Passage & { heading: string }>({
     fields: ['text', 'heading'],
     storeFields: ['id'],
-    searchOptions: { boost: { heading: 1.5 }, prefix: true, fuzzy: 0.15 },
+    // A command-line flag is a word of its own ("-k" is not the "k" of "100 k"), matched exactly.
+    tokenize: (text) => text.match(/(?<![\p{L}\p{N}])--?[A-Za-z][\w-]*|[\p{L}\p{N}]+/gu) ?? [],
+    // Stemmed as the grounding check stems ("borrowed" finds "borrow").
+    processTerm: (t) => (t.startsWith('-') ? t.toLowerCase() : stem(t.toLowerCase())),
+    searchOptions: { boost: { heading: 1.5 }, prefix: (t) => !t.startsWith('-'), fuzzy: (t) => (t.startsWith('-') ? false : 0.15) },
   });
   index.addAll(page.passages.map((p) => ({ ...p, heading: p.headings.join(' ') })));
-  const hits = index.search(question, { combineWith: 'OR' });
+  // Its content words (not "what", "does", "the", which a prefix search finds everywhere), a flag with its dash.
+  const flags = new Set([...question.matchAll(/(?<![\p{L}\p{N}])(--?[A-Za-z][\w-]*)/gu)].map((m) => m[1].toLowerCase()));
+  const words = contentWords(focusOf(question)).filter((w) => !flags.has(`-${w}`) && !flags.has(`--${w}`));
+  const query = [...flags, ...words].join(' ') || question;
+  const hits = index.search(query, { combineWith: 'OR' });
   const byId = new Map(page.passages.map((p) => [p.id, p]));
   const found = hits.slice(0, k).map((h) => byId.get(h.id as number)!).filter(Boolean);
   // A question with no word in common with the page: the page's opening is the best guess.

@@ -46,6 +46,8 @@ export interface SourceSentence {
   passage: number;
   /** Position within its passage. */
   position: number;
+  /** It starts a new line of its passage (a list item, an entry, a row), not the middle of a paragraph. */
+  opensBlock?: boolean;
   text: string;
 }
 
@@ -126,7 +128,19 @@ export function stem(w: string): string {
   return s.length > 3 ? s.replace(/e$/, '') : s;
 }
 
-export const contentWords = (text: string): string[] => wordsOf(text).filter((w) => !STOP.has(w) && !NEGATIONS.has(w) && (w.length > 1 || /\d/.test(w)));
+/** A command-line flag's letter ("-k" → "k"): one letter that is a word of its own there. */
+const flagsOf = (text: string): Set<string> => new Set([...text.matchAll(/(?:^|[\s(["'“])-([A-Za-z])(?![\p{L}\p{N}-])/gu)].map((m) => m[1].toLowerCase()));
+
+export const contentWords = (text: string): string[] => {
+  const flags = flagsOf(text);
+  return wordsOf(text).filter((w) => !STOP.has(w) && !NEGATIONS.has(w) && (w.length > 1 || /\d/.test(w) || flags.has(w)));
+};
+
+/** A text's terms for matching a question: content words stemmed, a flag as "-k" (so "100 k" is not the -k flag). */
+export const termsOf = (text: string): string[] => {
+  const flags = flagsOf(text);
+  return contentWords(text).map((w) => (flags.has(w) ? `-${w}` : stem(w)));
+};
 
 /** Numbers (as written, separators dropped) and names (capitalised words not opening the sentence). */
 function facts(text: string): { numbers: string[]; names: string[] } {
@@ -135,7 +149,8 @@ function facts(text: string): { numbers: string[]; names: string[] } {
   // Tokens as `wordsOf` makes them ("JOLLYSEO.CO", "PRIME-2" as two), so a name is looked up as the source's words have it.
   const tokens = clean.match(WORD) ?? [];
   const names = tokens.slice(1).filter((w) => /^\p{Lu}/u.test(w) && !STOP.has(w.toLowerCase())).map((w) => w.toLowerCase().replace(/’/g, "'"));
-  return { numbers, names };
+  // A flag ("-k") names one option as a name names one thing.
+  return { numbers, names: [...names, ...[...flagsOf(text)].filter((f) => !names.includes(f))] };
 }
 
 /**
@@ -219,6 +234,12 @@ function holds(stems: Set<string>, t: string): boolean {
   return stems.has(t) || (t.length > 4 && [...stems].some((w) => w.startsWith(t))) || !!SAID_AS.get(t)?.some((a) => stems.has(a));
 }
 
+/** The names of a question as terms (see `termsOf`). */
+function nameTerms(text: string): string[] {
+  const flags = flagsOf(text);
+  return facts(text).names.map((n) => (flags.has(n) ? `-${n}` : stem(n)));
+}
+
 const CLAUSE_WORDS = new Set(['and', 'or', 'but', 'which', 'who', 'when', 'where', 'while', 'because', 'so', 'although', 'though', 'unless', 'until', 'then', 'if']);
 const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -255,7 +276,7 @@ function startsWhereAClauseStarts(words: string[], source: string): boolean {
   if (!starts.length) return false;
   return starts.some((m) => {
     const before = text.slice(0, m.index).trimEnd();
-    if (!before || /[,;:.!?([–—•"“]$|\s-$/.test(before)) return m.index === 0 || !JOINERS.has(head[0]);
+    if (!before || /[,;:.!?([–—•"“]$|(?:^|\s)-{1,2}$/.test(before)) return m.index === 0 || !JOINERS.has(head[0]);
     return CLAUSE_WORDS.has(before.split(/\s+/).at(-1)!.toLowerCase()) && !JOINERS.has(head[0]);
   });
 }
@@ -301,16 +322,21 @@ export class SourceIndex {
 
   constructor(readonly passages: SourcePassage[]) {
     for (const p of passages) {
+      let from = 0;
       sentencesOf(p.text).forEach((text, position) => {
+        const at = p.text.indexOf(text, from);
+        const opensBlock = position > 0 && at > 0 && p.text.slice(from, at).includes('\n');
+        if (at >= 0) from = at + text.length;
         const words = wordsOf(text);
         this.sentences.push({
           index: this.sentences.length,
           passage: p.id,
           position,
+          opensBlock,
           text,
           words,
           wordSet: new Set(words),
-          stems: new Set(words.map(stem)),
+          stems: new Set([...words.map(stem), ...[...flagsOf(text)].map((f) => `-${f}`)]),
           pairs: new Set(words.slice(1).map((w, i) => `${words[i]} ${w}`)),
           negated: hasNegation(words),
         });
@@ -382,11 +408,11 @@ export class SourceIndex {
   rank(question: string): Ranked[] {
     const asked = focusOf(question);
     const kind = answerKind(asked);
-    const terms = [...new Set(contentWords(asked).map(stem))];
+    const terms = [...new Set(termsOf(asked))];
     if (!terms.length) return [];
     const n = this.sentences.length;
     // Names (capitalised past the first word) are what a question is about: they weigh triple.
-    const names = new Set(facts(asked).names.map(stem));
+    const names = new Set(nameTerms(asked));
     const weight = new Map(terms.map((t) => [t, (names.has(t) ? NAME_WEIGHT : 1) * Math.log(1 + n / (1 + this.sentences.filter((s) => s.stems.has(t)).length))]));
     const total = [...weight.values()].reduce((a, b) => a + b, 0);
     const has = holds;
@@ -436,9 +462,9 @@ export class SourceIndex {
   /** Whether `sentence` itself holds one of the question's words, or the kind of answer it asks for. */
   speaksTo(sentence: string, question: string): boolean {
     const asked = focusOf(question);
-    const terms = new Set(contentWords(asked).map(stem));
+    const terms = new Set(termsOf(asked));
     const kind = answerKind(asked);
-    return contentWords(stripMarkers(sentence)).some((w) => terms.has(stem(w))) || (!!kind && KIND[kind].test(sentence));
+    return termsOf(stripMarkers(sentence)).some((t) => terms.has(t)) || (!!kind && KIND[kind].test(sentence));
   }
 
   /**
@@ -451,7 +477,7 @@ export class SourceIndex {
     // A yes/no question ("Does it run on Windows?") asks whether something holds: a passage that
     // never names one of its words (two of four or more) does not say.
     const yesNo = YES_NO.test(asked);
-    const terms = new Set(contentWords(asked).map(stem)).size;
+    const terms = new Set(termsOf(asked)).size;
     const ranked = this.rank(question).filter((r) => r.passageHeld >= ANSWERABLE && r.fits && (!yesNo || r.passageMissing <= (terms >= 4 ? 1 : 0)));
     // A sentence without the question's words answers only with an amount of money asked for,
     // and only in a passage where no sentence has both ("Payment from Sara." … "$2,500 was
@@ -459,8 +485,13 @@ export class SourceIndex {
     const both = new Set(ranked.filter((r) => r.held > 0).map((r) => r.sentence.passage));
     // A question about a name asks something of it ("Who founded the company that makes
     // Tidewater?"): a sentence that has the name and none of what is asked of it does not answer.
-    const named = new Set(facts(asked).names.map(stem));
-    const rest = [...new Set(contentWords(asked).map(stem))].filter((t) => !named.has(t));
+    const named = new Set(nameTerms(asked));
+    // The word right beside a name says what kind of thing it is ("the -k flag", "the Tidewater
+    // broker"), not what is asked of it.
+    const flags = flagsOf(asked);
+    const words = wordsOf(asked).map((w) => (flags.has(w) ? `-${w}` : stem(w)));
+    const beside = new Set(words.filter((_, i) => named.has(words[i - 1]) || named.has(words[i + 1])));
+    const rest = [...new Set(termsOf(asked))].filter((t) => !named.has(t) && !beside.has(t));
     const asksOf = (r: Ranked) => !named.size || !rest.length || rest.some((t) => this.holds(r.sentence.index, t));
     return ranked.filter((r) => (r.held > 0 && asksOf(r)) || (kind === 'money' && !both.has(r.sentence.passage)));
   }
@@ -529,7 +560,7 @@ export function answerKind(question: string): keyof typeof KIND | null {
 }
 
 function publicOf(s: Prepared): SourceSentence {
-  return { index: s.index, passage: s.passage, position: s.position, text: s.text };
+  return { index: s.index, passage: s.passage, position: s.position, opensBlock: s.opensBlock, text: s.text };
 }
 
 const indexes = new WeakMap<GroundingSources, SourceIndex>();

@@ -24,7 +24,8 @@ export class GroundingCheck implements Check {
     // "capital", not "France": it does not go on an answer about France).
     const ranked = this.index.rank(sources.question);
     const most = Math.max(0, ...ranked.map((r) => r.held));
-    this.relevant = new Set(ranked.filter((r) => (r.held > 0 && r.held >= most / 2) || this.answering.has(r.sentence.index)).map((r) => r.sentence.index));
+    // (An answering sentence without the question's words: the amount beside the name it was paid to.)
+    this.relevant = new Set(ranked.filter((r) => (r.held > 0 && r.held >= most / 2) || (r.held === 0 && this.answering.has(r.sentence.index))).map((r) => r.sentence.index));
   }
 
   async check(ctx: SentenceContext, sentence: string): Promise<Verdict> {
@@ -42,11 +43,15 @@ export class GroundingCheck implements Check {
       return { pass: false, score: 0.1, evidence: `repeats what the answer already said from [${src.passage}]`, ungrounded: true };
     }
     const last = used.at(-1);
-    const follows = !!last && last.passage === src.passage && src.position === last.position + 1;
+    // Going on: the next sentence of the same paragraph (not the next item of a list or entry).
+    const follows = !!last && last.passage === src.passage && src.position === last.position + 1 && !src.opensBlock;
     // Bearing on the question: the source sentence holds its words (or answers it), and so does
     // the sentence itself ("Hi David, your Mercury." cut from the sentence that has the amount
     // does not), unless it goes on from the sentence cited last.
-    if (!follows && (!this.relevant.has(src.index) || !this.index.speaksTo(sentence, this.question))) {
+    // The first sentence may be any that answers; later ones hold the question's words as much
+    // as half the best does, or go on from the last (so an answer does not wander down a list).
+    const bears = this.relevant.has(src.index) || (!ctx.prefix.trim() && this.answering.has(src.index));
+    if (!follows && (!bears || !this.index.speaksTo(sentence, this.question))) {
       return { pass: false, score: 0.2, evidence: `supported by [${src.passage}], but that sentence does not bear on the question`, ungrounded: true };
     }
     // The answer's first sentence answers: to "How much salt?" it has the number, and it is one
