@@ -89,6 +89,9 @@ async function addFiles(page: Page, files: { name: string; mimeType: string; buf
   await page.getByLabel('Add files to this conversation').setInputFiles(files);
 }
 
+/** The composer takes messages again once every file is read and stored (after its chip shows). */
+const composerReady = (page: Page) => expect(page.getByRole('textbox', { name: 'Message' })).toHaveAttribute('placeholder', /Enter to send/);
+
 const files = (page: Page) => page.getByRole('region', { name: 'Files in this conversation' });
 
 test('a PDF and a text file added to a chat answer questions, cited into them; both are stored, removable and exported', async ({ page }) => {
@@ -104,6 +107,7 @@ test('a PDF and a text file added to a chat answer questions, cited into them; b
   await expect(files(page).locator('li.file')).toHaveCount(2);
   await expect(files(page)).toContainText('greenhouse-manual.pdf');
   await expect(files(page)).toContainText('watering.txt');
+  await composerReady(page);
 
   const pellets = await sendAndWait(page, 'How many kilograms of pellets does the boiler burn on a cold night?');
   await expect(pellets.locator('.content.sourced')).toContainText('14 kilograms of pellets');
@@ -137,6 +141,7 @@ test('a Word document added to a chat answers a question, cited into it', async 
     buffer: docxWith(['The Harbour Road depot opens at 7 in the morning on weekdays.', 'Forklifts are charged overnight in bay four.']),
   }]);
   await expect(files(page).locator('li.file')).toHaveCount(1);
+  await composerReady(page);
   const bay = await sendAndWait(page, 'Where are the forklifts charged?');
   await expect(bay.locator('.content.sourced')).toContainText('bay four');
   await expect(bay.locator('.sources li.cited summary').first()).toContainText('depot-handbook.docx');
