@@ -38,6 +38,16 @@ test('every request of a chat turn stays on this origin, none carries the typed 
   await expect(panel).toBeHidden();
 });
 
+test('the server only serves files: POST, PUT and DELETE are refused with 405', async ({ request }) => {
+  for (const method of ['POST', 'PUT', 'DELETE', 'PATCH']) {
+    const res = await request.fetch('/', { method, data: 'x' });
+    expect(res.status(), method).toBe(405);
+    expect(res.headers().allow).toBe('GET, HEAD');
+    expect(res.headers()['content-security-policy']).toBeTruthy();
+  }
+  expect((await request.get('/')).status()).toBe(200);
+});
+
 test('the Content-Security-Policy lets no page or worker that handles text reach another host; only the download worker may reach the model hosts', async ({ page, request }) => {
   await openApp(page);
   const blocked = await page.evaluate(async () => {

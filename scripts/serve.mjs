@@ -25,6 +25,14 @@ const files = sirv('dist', {
 });
 
 const server = http.createServer((req, res) => {
+  // It serves files: anything but reading them is refused (not answered as a GET would be).
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    for (const [k, v] of Object.entries(securityHeaders(req.url ?? '/'))) res.setHeader(k, v);
+    res.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end('Method not allowed');
+    req.resume();
+    return;
+  }
   files(req, res, () => {
     for (const [k, v] of Object.entries(securityHeaders(req.url ?? '/'))) res.setHeader(k, v);
     res.statusCode = 404;

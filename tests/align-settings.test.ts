@@ -1,7 +1,7 @@
 // The default pipeline and what runs when the aligner cannot start.
 import { describe, expect, it } from 'vitest';
 import { calibrated } from '../workers/align/aligner-service';
-import { DEFAULT_ALIGN_SETTINGS, withoutAligner } from '../workers/align/types';
+import { BUDGET_LIMITS, boundBudgets, DEFAULT_ALIGN_SETTINGS, withoutAligner } from '../workers/align/types';
 
 describe('alignment settings', () => {
   it('the aligner judges and corrects by default', () => {
@@ -23,5 +23,11 @@ describe('alignment settings', () => {
     expect(calibrated(0.2, 0.12)).toBeGreaterThan(0.5);
     expect(calibrated(0, 0.12)).toBeGreaterThanOrEqual(0);
     expect(calibrated(1, 0.12)).toBeLessThanOrEqual(1);
+  });
+
+  it('budgets are bounded: an imported 1e15 ms or a million candidates becomes the limit, a negative or missing one the floor', () => {
+    expect(boundBudgets({ rewindsPerSentence: 1e9, candidates: 1e6, msPerSentence: 1e15, msPerAnswer: Infinity })).toEqual(BUDGET_LIMITS);
+    expect(boundBudgets({ rewindsPerSentence: -3, candidates: 0, msPerSentence: Number.NaN, msPerAnswer: -1 })).toEqual({ rewindsPerSentence: 0, candidates: 1, msPerSentence: 0, msPerAnswer: 0 });
+    expect(boundBudgets(DEFAULT_ALIGN_SETTINGS.budgets)).toEqual(DEFAULT_ALIGN_SETTINGS.budgets);
   });
 });

@@ -76,6 +76,24 @@ describe('chat store (test double engine)', () => {
     expect(reply.content.length).toBeLessThan(250);
   });
 
+  it('sends in the same moment: the first goes, the others are refused with their text kept, and store and screen agree', async () => {
+    const db = memoryPersistence();
+    const service = fakeService(['Hi.']);
+    const store = createChatStore(service, db);
+    const sends: Promise<void>[] = [];
+    for (const text of ['one', 'two', 'three']) {
+      store.getState().setDraft(text);
+      sends.push(store.getState().send(settings));
+    }
+    await Promise.all(sends);
+    const conv = store.getState().conversations[0];
+    expect(conv.messages.map((m) => `${m.role}:${m.content}`)).toEqual(['user:one', 'assistant:Hi.']);
+    expect(store.getState().draft).toBe('three');
+    expect(store.getState().streamingId).toBeNull();
+    expect(service.requests).toHaveLength(1);
+    expect([...db.saved.values()][0].messages).toHaveLength(2);
+  });
+
   it('a prompt refused for its length takes nothing and gives the text back', async () => {
     const db = memoryPersistence();
     const store = createChatStore(fakeService([], { refuse: true }), db);

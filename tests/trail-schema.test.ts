@@ -42,6 +42,12 @@ describe('trail export and import', () => {
     await expect(parseTrail('{oops')).rejects.toThrow('not JSON');
   });
 
+  it('refuses budgets past their limits (an answer that would never end)', async () => {
+    const file = exportTrail(await conversation());
+    file.conversation.align = { ...file.conversation.align!, budgets: { ...DEFAULT_ALIGN_SETTINGS.budgets, msPerAnswer: 1e15 } };
+    await expect(parseTrail(JSON.stringify(file))).rejects.toThrow(/not a Redraft export: .*msPerAnswer/);
+  });
+
   it('exports all conversations as one archive that validates and imports back', async () => {
     const a = await conversation();
     const b = { ...a, id: 'c2', title: 'Another', messages: a.messages.map((m) => ({ ...m, id: `${m.id}b` })) };

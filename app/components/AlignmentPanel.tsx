@@ -3,7 +3,7 @@ import { usesAligner } from '../bridges/aligner';
 import { useAligner } from '../stores/aligner';
 import { useModel } from '../stores/model';
 import type { UserRule } from '../../workers/align/rules';
-import { PASS_THRESHOLD, type AlignSettings, type Budgets, type CheckId, type CorrectionId, type Strictness, type TransferQSettings } from '../../workers/align/types';
+import { BUDGET_LIMITS, PASS_THRESHOLD, type AlignSettings, type Budgets, type CheckId, type CorrectionId, type Strictness, type TransferQSettings } from '../../workers/align/types';
 import { useOutcome } from './useOutcome';
 
 interface Props {
@@ -52,14 +52,14 @@ function invalidPattern(rules: UserRule[]): string | null {
   return null;
 }
 
-function NumberField({ label, value, min, step, onChange }: { label: string; value: number; min: number; step?: number; onChange(v: number): void }) {
+function NumberField({ label, value, min, max, step, onChange }: { label: string; value: number; min: number; max: number; step?: number; onChange(v: number): void }) {
   return (
     <label className="field">
       <span>{label}</span>
-      <input type="number" min={min} step={step ?? 1} value={value}
+      <input type="number" min={min} max={max} step={step ?? 1} value={value}
         onChange={(e) => {
           const v = Number(e.target.value);
-          if (Number.isFinite(v) && v >= min) onChange(v);
+          if (Number.isFinite(v) && v >= min && v <= max) onChange(v);
         }} />
     </label>
   );
@@ -191,10 +191,10 @@ export function AlignmentPanel({ settings, onChange, onClose }: Props) {
       <fieldset disabled={off}>
         <legend>Budgets (when one runs out, the best sentence so far is kept and the trail says so)</legend>
         <div className="grid">
-          <NumberField label="Rewinds per sentence" value={settings.budgets.rewindsPerSentence} min={0} onChange={(v) => budgets({ rewindsPerSentence: Math.round(v) })} />
-          <NumberField label="Candidates per sentence" value={settings.budgets.candidates} min={1} onChange={(v) => budgets({ candidates: Math.round(v) })} />
-          <NumberField label="Added ms per sentence" value={settings.budgets.msPerSentence} min={0} step={500} onChange={(v) => budgets({ msPerSentence: v })} />
-          <NumberField label="Added ms per answer" value={settings.budgets.msPerAnswer} min={0} step={1000} onChange={(v) => budgets({ msPerAnswer: v })} />
+          <NumberField label="Rewinds per sentence" value={settings.budgets.rewindsPerSentence} min={0} max={BUDGET_LIMITS.rewindsPerSentence} onChange={(v) => budgets({ rewindsPerSentence: Math.round(v) })} />
+          <NumberField label="Candidates per sentence" value={settings.budgets.candidates} min={1} max={BUDGET_LIMITS.candidates} onChange={(v) => budgets({ candidates: Math.round(v) })} />
+          <NumberField label="Added ms per sentence" value={settings.budgets.msPerSentence} min={0} max={BUDGET_LIMITS.msPerSentence} step={500} onChange={(v) => budgets({ msPerSentence: v })} />
+          <NumberField label="Added ms per answer" value={settings.budgets.msPerAnswer} min={0} max={BUDGET_LIMITS.msPerAnswer} step={1000} onChange={(v) => budgets({ msPerAnswer: v })} />
         </div>
       </fieldset>
       {usesAligner(settings) && <AlignerSection token={settings.alignerToken} strictness={settings.strictness} onChange={(alignerToken) => onChange({ alignerToken })} />}
@@ -202,9 +202,9 @@ export function AlignmentPanel({ settings, onChange, onClose }: Props) {
         <fieldset>
           <legend>Transfer Q*</legend>
           <div className="grid">
-            <NumberField label="Top-k tokens" value={settings.transferQ.k} min={1} onChange={(v) => transferQ({ k: Math.round(v) })} />
-            <NumberField label="Rollout tokens" value={settings.transferQ.rolloutTokens} min={0} onChange={(v) => transferQ({ rolloutTokens: Math.round(v) })} />
-            <NumberField label="α (weight of the check)" value={settings.transferQ.alpha} min={0} step={0.5} onChange={(v) => transferQ({ alpha: v })} />
+            <NumberField label="Top-k tokens" value={settings.transferQ.k} min={1} max={20} onChange={(v) => transferQ({ k: Math.round(v) })} />
+            <NumberField label="Rollout tokens" value={settings.transferQ.rolloutTokens} min={0} max={32} onChange={(v) => transferQ({ rolloutTokens: Math.round(v) })} />
+            <NumberField label="α (weight of the check)" value={settings.transferQ.alpha} min={0} max={100} step={0.5} onChange={(v) => transferQ({ alpha: v })} />
           </div>
         </fieldset>
       )}

@@ -14,6 +14,9 @@ export interface AnswerService {
   stop(): Promise<void>;
 }
 
+/** `streamingId` while an answer is being prepared, before its message exists. */
+export const PREPARING = 'preparing';
+
 /** An answer from sources (the offline library, the user's files): what the request needs. */
 export interface SourcedTurn {
   sources: GroundingSources;
@@ -66,7 +69,7 @@ export interface ChatState {
   conversations: Conversation[];
   activeId: string | null;
   draft: string;
-  /** Id of the assistant message being written, if any. */
+  /** Id of the assistant message being written, if any (PREPARING while its sources are found and the question stored). */
   streamingId: string | null;
   error: RedraftError | null;
   /** Sentence-loop settings for the next new conversation (the last ones chosen). */
@@ -129,6 +132,18 @@ export function createChatStore(service: AnswerService, persistence: Persistence
           c.id !== convId ? c : { ...c, messages: c.messages.map((m) => (m.id === msgId ? { ...m, ...patch(m) } : m)) },
         ),
       }));
+
+    // Sending is one guarded transition: the answer's slot is taken at once, before anything is
+    // awaited (a second Enter in the same moment is refused and its text stays in the box), and
+    // handed to the answer's message when it exists.
+    const claim = () => {
+      if (get().streamingId) return false;
+      set({ streamingId: PREPARING });
+      return true;
+    };
+    const release = () => {
+      if (get().streamingId === PREPARING) set({ streamingId: null });
+    };
 
     /** Answers the conversation as it stands (its last message is the user's). */
     const answer = async (conv: Conversation, settings: AnswerSettings): Promise<void> => {
@@ -360,24 +375,28 @@ export function createChatStore(service: AnswerService, persistence: Persistence
 
       async send(settings) {
         const text = get().draft;
-        if (!text.trim() || get().streamingId) return;
-        let conv = active();
-        if (!conv) {
-          const now = Date.now();
-          conv = { id: newId(), title: titleOf(text), createdAt: now, updatedAt: now, messages: [], align: get().nextAlign };
-          set({ activeId: conv.id });
+        if (!text.trim() || !claim()) return;
+        try {
+          let conv = active();
+          if (!conv) {
+            const now = Date.now();
+            conv = { id: newId(), title: titleOf(text), createdAt: now, updatedAt: now, messages: [], align: get().nextAlign };
+            set({ activeId: conv.id });
+          }
+          const user: Message = { id: newId(), role: 'user', content: text, createdAt: Date.now() };
+          const next: Conversation = {
+            ...conv,
+            title: conv.messages.length === 0 ? titleOf(text) : conv.title,
+            messages: [...conv.messages, user],
+            updatedAt: Date.now(),
+          };
+          replace(next);
+          set({ draft: '' });
+          await persist(next);
+          await answer(next, settings);
+        } finally {
+          release();
         }
-        const user: Message = { id: newId(), role: 'user', content: text, createdAt: Date.now() };
-        const next: Conversation = {
-          ...conv,
-          title: conv.messages.length === 0 ? titleOf(text) : conv.title,
-          messages: [...conv.messages, user],
-          updatedAt: Date.now(),
-        };
-        replace(next);
-        set({ draft: '' });
-        await persist(next);
-        await answer(next, settings);
       },
 
       async stop() {
@@ -407,27 +426,35 @@ export function createChatStore(service: AnswerService, persistence: Persistence
 
       async regenerate(settings) {
         const conv = active();
-        if (!conv || get().streamingId) return;
+        if (!conv) return;
         const lastUser = conv.messages.map((m) => m.role).lastIndexOf('user');
-        if (lastUser < 0) return;
-        const trimmed = { ...conv, messages: conv.messages.slice(0, lastUser + 1) };
-        replace(trimmed);
-        await answer(trimmed, settings);
+        if (lastUser < 0 || !claim()) return;
+        try {
+          const trimmed = { ...conv, messages: conv.messages.slice(0, lastUser + 1) };
+          replace(trimmed);
+          await answer(trimmed, settings);
+        } finally {
+          release();
+        }
       },
 
       async editAndResend(messageId, text, settings) {
         const conv = active();
-        if (!conv || get().streamingId || !text.trim()) return;
+        if (!conv || !text.trim()) return;
         const at = conv.messages.findIndex((m) => m.id === messageId && m.role === 'user');
-        if (at < 0) return;
-        const edited: Conversation = {
-          ...conv,
-          title: at === 0 ? titleOf(text) : conv.title,
-          messages: [...conv.messages.slice(0, at), { ...conv.messages[at], content: text, createdAt: Date.now() }],
-        };
-        replace(edited);
-        await persist(edited);
-        await answer(edited, settings);
+        if (at < 0 || !claim()) return;
+        try {
+          const edited: Conversation = {
+            ...conv,
+            title: at === 0 ? titleOf(text) : conv.title,
+            messages: [...conv.messages.slice(0, at), { ...conv.messages[at], content: text, createdAt: Date.now() }],
+          };
+          replace(edited);
+          await persist(edited);
+          await answer(edited, settings);
+        } finally {
+          release();
+        }
       },
 
       dismissError() {

@@ -6,6 +6,7 @@
 import { Readability } from '@mozilla/readability';
 import MiniSearch from 'minisearch';
 import { contentWords, focusOf, groundingText, stem, type GroundingSources } from '../../workers/align/support';
+import { withoutFences } from '../fence';
 
 export interface Passage {
   /** 1-based, the number the answer cites as [n]. */
@@ -80,10 +81,17 @@ export function isHidden(el: Element, view: Window, laidOut: boolean): boolean {
   return false;
 }
 
-/** Where an element sits under <body>: its child index at each level. */
-function pathOf(el: Element, body: Element): number[] {
+/**
+ * Where an element sits under <body>: its child index at each level. `indexes` caches each
+ * parent's children once, so that thousands of hidden siblings cost a pass, not a search each
+ * (5,000 hidden spans in one <div> blocked the page for seconds).
+ */
+function pathOf(el: Element, body: Element, indexes: Map<Element, number>): number[] {
   const path: number[] = [];
-  for (let e: Element = el; e !== body && e.parentElement; e = e.parentElement) path.unshift([...e.parentElement.children].indexOf(e));
+  for (let e: Element = el; e !== body && e.parentElement; e = e.parentElement) {
+    if (!indexes.has(e)) [...e.parentElement.children].forEach((c, i) => indexes.set(c, i));
+    path.unshift(indexes.get(e)!);
+  }
   return path;
 }
 
@@ -110,7 +118,8 @@ export function visibleClone(doc: Document): { clone: Document; removed: number 
   });
   while (walker.nextNode());
   const clone = doc.cloneNode(true) as Document;
-  const inClone = [...hidden, ...skipped].map((el) => pathOf(el, doc.body).reduce<Element | undefined>((e, i) => e?.children[i], clone.body));
+  const indexes = new Map<Element, number>();
+  const inClone = [...hidden, ...skipped].map((el) => pathOf(el, doc.body, indexes).reduce<Element | undefined>((e, i) => e?.children[i], clone.body));
   inClone.forEach((e) => e?.remove());
   return { clone, removed: hidden.length };
 }
@@ -254,7 +263,7 @@ const FENCE_END = 'PAGE>>>';
  * is taken out, so the page cannot close the fence and speak as the user.
  */
 export function pagePrompt(question: string, passages: Passage[], maxWords = PROMPT_WORDS_MAX): string {
-  const clean = (t: string) => t.replaceAll(FENCE, '').replaceAll(FENCE_END, '');
+  const clean = (t: string) => withoutFences(t, FENCE, FENCE_END);
   const body = promptPassages(passages, maxWords)
     .map((p) => `[${p.id}]${p.headings.length ? ` (${clean(p.headings.join(' › '))})` : ''} ${clean(p.text)}`)
     .join('\n');

@@ -30,6 +30,7 @@ import type {
   SentenceTrail,
   Verdict,
 } from './types';
+import { boundBudgets } from './types';
 
 /** Builds the configured check and correction; tests pass their own. */
 export interface MethodFactory {
@@ -82,7 +83,7 @@ export async function alignedAnswer(
   const sources = settings.sources;
   const supportOnly = sources ? new GroundingCheck(new RulesCheck([]), sources) : null;
   const correction = methods.correction(settings);
-  const budgets = settings.budgets;
+  const budgets = boundBudgets(settings.budgets);
   const sampling: SamplingOptions = { ...req.sampling, reportTopK: 5 };
   const eos = new Set(info.eosTokenIds);
   const maxAnswerTokens = Math.min(req.maxNewTokens, info.contextWindow - promptIds.length);

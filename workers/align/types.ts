@@ -54,6 +54,20 @@ export interface AlignSettings {
   sources?: GroundingSources;
 }
 
+/** The most each budget may be (the panel, the import schema and the sentence loop all hold to it): an answer always ends. */
+export const BUDGET_LIMITS: Budgets = { rewindsPerSentence: 10, candidates: 16, msPerSentence: 60_000, msPerAnswer: 300_000 };
+
+/** Budgets within BUDGET_LIMITS (and not below 0, or 1 candidate): settings from storage or an older build are bounded here. */
+export function boundBudgets(b: Budgets): Budgets {
+  const clamp = (v: number, lo: number, hi: number) => (typeof v !== 'number' || Number.isNaN(v) ? lo : Math.min(hi, Math.max(lo, v)));
+  return {
+    rewindsPerSentence: Math.round(clamp(b.rewindsPerSentence, 0, BUDGET_LIMITS.rewindsPerSentence)),
+    candidates: Math.round(clamp(b.candidates, 1, BUDGET_LIMITS.candidates)),
+    msPerSentence: clamp(b.msPerSentence, 0, BUDGET_LIMITS.msPerSentence),
+    msPerAnswer: clamp(b.msPerAnswer, 0, BUDGET_LIMITS.msPerAnswer),
+  };
+}
+
 export const DEFAULT_ALIGN_SETTINGS: AlignSettings = {
   // The trained corrector judges and corrects by default (when it cannot start, the answer is
   // written without it and says so: app/stores/index.ts).
