@@ -107,6 +107,8 @@ export interface ChatState {
 
 /** Streaming text is rendered at most once per this many milliseconds (see the token batching below). */
 export const STREAM_RENDER_MS = 50;
+/** How often an answer being written is saved (and when the page is hidden). */
+export const STREAM_SAVE_MS = 1000;
 
 const newId = () => crypto.randomUUID();
 const titleOf = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, 60) || 'New conversation';
@@ -169,6 +171,21 @@ export function createChatStore(service: AnswerService, persistence: Persistence
       replace(withReply);
       set({ streamingId: reply.id, error: null });
 
+      // Saved as it is written: at the start, at most once every STREAM_SAVE_MS as text comes,
+      // and when the page is hidden or closed, so that a reload finds the answer so far (marked
+      // interrupted by `hydrate`) instead of the question alone.
+      let lastSave = Date.now();
+      const saveNow = () => {
+        lastSave = Date.now();
+        const c = get().conversations.find((x) => x.id === conv.id);
+        if (c && get().streamingId === reply.id) void persist(c);
+      };
+      const saveSoon = () => {
+        if (Date.now() - lastSave >= STREAM_SAVE_MS) saveNow();
+      };
+      saveNow();
+      globalThis.addEventListener?.('pagehide', saveNow);
+
       // Tokens arrive faster than anyone reads: the answer is re-rendered at most 20 times a
       // second. Each render parses the markdown and lays out and paints the page on the same
       // cores the model runs on; per animation frame, that cost the decode 30-40 % on two cores.
@@ -180,6 +197,7 @@ export function createChatStore(service: AnswerService, persistence: Persistence
         const text = buffered;
         buffered = '';
         patchMessage(conv.id, reply.id, (m) => ({ content: m.content + text }));
+        saveSoon();
       };
       // With the sentence loop, text is committed sentence by sentence; the draft after the
       // last committed sentence is tentative and disappears when the generator rewinds.
@@ -212,6 +230,7 @@ export function createChatStore(service: AnswerService, persistence: Persistence
             committed += e.text;
             buffered = '';
             patchMessage(conv.id, reply.id, () => ({ content: committed + e.pending, activity: undefined }));
+            saveSoon();
             break;
         }
       };
@@ -261,6 +280,7 @@ export function createChatStore(service: AnswerService, persistence: Persistence
         patchMessage(conv.id, reply.id, () => ({ status: 'error', error: serializeError(err), activity: undefined }));
         set({ error: err });
       } finally {
+        globalThis.removeEventListener?.('pagehide', saveNow);
         if (get().streamingId === reply.id) set({ streamingId: null });
       }
       const final = get().conversations.find((c) => c.id === conv.id);
