@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { lastAnswer, openApp, send, setMaxTokens, storedConversations } from './helpers';
+import { lastAnswer, openApp, send, setMaxTokens, startLongAnswer, storedConversations } from './helpers';
 
 test('chooses WASM by itself when there is no GPU adapter, and says why', async ({ page }) => {
   await openApp(page, 'WASM');
@@ -75,6 +75,23 @@ test('a reload finds the conversation again', async ({ page }) => {
   await expect(page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: 'What does ocean mean?', exact: true })).toBeVisible();
   await expect(page.locator('article[data-role="user"] .content')).toHaveText('What does ocean mean?');
   await expect(page.locator('article[data-role="assistant"] .content')).toHaveText(text);
+});
+
+test('a reload during an answer keeps the answer so far, marked interrupted', async ({ page }) => {
+  await openApp(page);
+  await startLongAnswer(page, 300);
+  // Saved while it is written (at most once a second): wait until the stored answer has text.
+  await expect.poll(async () => {
+    const reply = (await storedConversations(page))[0]?.messages.find((m) => m.role === 'assistant');
+    return reply?.status === 'streaming' ? reply.content.length : 0;
+  }, { timeout: 60_000 }).toBeGreaterThan(0);
+  await page.reload();
+  await openApp(page);
+  const back = page.locator('article[data-role="assistant"]').last();
+  await expect(back).toHaveAttribute('data-status', 'interrupted');
+  await expect(back.locator('.content')).not.toBeEmpty();
+  const stored = (await storedConversations(page))[0].messages;
+  expect(stored.map((m) => m.role)).toEqual(['user', 'assistant']);
 });
 
 test('regenerate replaces the answer; edit-and-resend rewrites the turn', async ({ page }) => {
