@@ -61,6 +61,9 @@ export function ModelManager({ onClose, onLoad }: Props) {
           <h2>Models</h2>
           <button className="ghost" onClick={onClose} aria-label="Close">×</button>
         </header>
+        {settings.saveError && (
+          <p className="field-error" role="alert">Settings could not be saved, so they hold until this tab closes: {settings.saveError.userMessage}</p>
+        )}
 
         <label className="setting">
           Backend

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { loadSettings, saveSettings } from '../persistence/db';
 import type { Settings } from '../types';
+import { toRedraftError, type RedraftError } from '../../workers/errors';
 import { BUNDLED_MODEL } from '../../workers/engine/catalogue';
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -15,6 +16,8 @@ export const DEFAULT_SETTINGS: Settings = {
 
 interface SettingsState extends Settings {
   loaded: boolean;
+  /** Why the last change could not be stored (storage full …): it holds for this session only. */
+  saveError: RedraftError | null;
   hydrate(): Promise<void>;
   update(patch: Partial<Settings>): Promise<void>;
 }
@@ -22,6 +25,7 @@ interface SettingsState extends Settings {
 export const useSettings = create<SettingsState>((set, get) => ({
   ...DEFAULT_SETTINGS,
   loaded: false,
+  saveError: null,
   async hydrate() {
     const saved = await loadSettings().catch(() => ({}));
     set({ ...DEFAULT_SETTINGS, ...saved, loaded: true });
@@ -29,6 +33,12 @@ export const useSettings = create<SettingsState>((set, get) => ({
   async update(patch) {
     set(patch);
     const { backend, model, temperature, maxNewTokens, systemPrompt, seed, library } = get();
-    await saveSettings({ backend, model, temperature, maxNewTokens, systemPrompt, seed, library });
+    try {
+      await saveSettings({ backend, model, temperature, maxNewTokens, systemPrompt, seed, library });
+      if (get().saveError) set({ saveError: null });
+    } catch (e) {
+      // The change is in effect; that it could not be stored is said, not thrown at nobody.
+      set({ saveError: toRedraftError(e) });
+    }
   },
 }));
