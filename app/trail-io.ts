@@ -6,6 +6,7 @@
 
 import schema from '../docs/trail.schema.json';
 import type { Conversation } from './types';
+import { ruleProblem } from '../workers/align/rules';
 
 export interface TrailFile {
   format: 'redraft-trail';
@@ -78,6 +79,10 @@ export async function parseExport(text: string): Promise<Conversation[]> {
   for (const c of conversations) {
     if (ids.has(c.id)) throw new TrailImportError(`This file holds conversation ${c.id} twice.`);
     ids.add(c.id);
+    for (const r of c.align?.rules ?? []) {
+      const problem = ruleProblem(r);
+      if (problem) throw new TrailImportError(`This file's conversation “${c.title}” has a rule Redraft cannot use: ${problem}.`);
+    }
     // A message that was streaming when it was exported ends as interrupted, as after a reload.
     c.messages = c.messages.map((m) => (m.status === 'streaming' ? { ...m, status: 'interrupted' as const } : m));
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkRules, luhnValid } from '../workers/align/rules';
+import { checkRules, luhnValid, ruleProblem } from '../workers/align/rules';
 
 describe('personal-data rules', () => {
   it.each([
@@ -30,5 +30,15 @@ describe('personal-data rules', () => {
     expect(luhnValid('4111111111111111')).toBe(true);
     expect(luhnValid('4111111111111112')).toBe(false);
     expect(luhnValid('0')).toBe(false);
+  });
+
+  it('refuses rules that would fail nearly every sentence, and never runs them', () => {
+    expect(ruleProblem({ text: '.', regex: true })).toMatch(/matches any character/);
+    expect(ruleProblem({ text: 'x*', regex: true })).toMatch(/matches empty text/);
+    expect(ruleProblem({ text: '[', regex: true })).toMatch(/not a valid pattern/);
+    expect(ruleProblem({ text: '.' })).toMatch(/no letter or digit/);
+    expect(ruleProblem({ text: 'secret' })).toBeNull();
+    expect(ruleProblem({ text: '\\bproject \\w+', regex: true })).toBeNull();
+    expect(checkRules('The tower is tall.', [{ text: '.', regex: true }, { text: '.' }])).toEqual([]);
   });
 });

@@ -42,6 +42,14 @@ describe('trail export and import', () => {
     await expect(parseTrail('{oops')).rejects.toThrow('not JSON');
   });
 
+  it('refuses a conversation whose rules would fail every sentence (a pattern "." or "[")', async () => {
+    for (const rule of [{ text: '.', regex: true }, { text: '[', regex: true }]) {
+      const file = exportTrail(await conversation());
+      file.conversation.align = { ...file.conversation.align!, rules: [rule] };
+      await expect(parseTrail(JSON.stringify(file))).rejects.toThrow(/has a rule Redraft cannot use/);
+    }
+  });
+
   it('refuses budgets past their limits (an answer that would never end)', async () => {
     const file = exportTrail(await conversation());
     file.conversation.align = { ...file.conversation.align!, budgets: { ...DEFAULT_ALIGN_SETTINGS.budgets, msPerAnswer: 1e15 } };

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { usesAligner } from '../bridges/aligner';
 import { useAligner } from '../stores/aligner';
 import { useModel } from '../stores/model';
-import type { UserRule } from '../../workers/align/rules';
+import { ruleProblem, type UserRule } from '../../workers/align/rules';
 import { BUDGET_LIMITS, PASS_THRESHOLD, type AlignSettings, type Budgets, type CheckId, type CorrectionId, type Strictness, type TransferQSettings } from '../../workers/align/types';
 import { useOutcome } from './useOutcome';
 
@@ -42,12 +42,8 @@ export function formatRules(rules: UserRule[]): string {
 
 function invalidPattern(rules: UserRule[]): string | null {
   for (const r of rules) {
-    if (!r.regex) continue;
-    try {
-      new RegExp(r.text);
-    } catch (e) {
-      return `/${r.text}/: ${(e as Error).message}`;
-    }
+    const problem = ruleProblem(r);
+    if (problem) return problem;
   }
   return null;
 }
@@ -186,7 +182,7 @@ export function AlignmentPanel({ settings, onChange, onClose }: Props) {
           onChange={(e) => setRulesText(e.target.value)}
           onBlur={() => !patternError && onChange({ rules: parseRules(rulesText) })}
         />
-        {patternError && <span className="field-error" role="alert">Not a valid pattern: {patternError}</span>}
+        {patternError && <span className="field-error" role="alert">Not a rule Redraft can use: {patternError}</span>}
       </label>
       <fieldset disabled={off}>
         <legend>Budgets (when one runs out, the best sentence so far is kept and the trail says so)</legend>

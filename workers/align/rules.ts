@@ -53,6 +53,24 @@ function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/**
+ * Why a user rule cannot be used, or null: an invalid pattern, a pattern that matches empty text
+ * or any character (`.`), or a phrase without a letter or digit — each would fail nearly every
+ * sentence, and the corrections would run to their budgets on every one.
+ */
+export function ruleProblem(rule: UserRule): string | null {
+  if (!rule.regex) return /[\p{L}\p{N}]/u.test(rule.text) ? null : `“${rule.text}” has no letter or digit, so it would match almost every sentence`;
+  let re: RegExp;
+  try {
+    re = new RegExp(rule.text, 'i');
+  } catch (e) {
+    return `/${rule.text}/ is not a valid pattern: ${(e as Error).message}`;
+  }
+  if (re.test('')) return `/${rule.text}/ matches empty text, so it would match every sentence`;
+  if (['a', 'Z', '1', ' ', '.'].every((c) => re.test(c))) return `/${rule.text}/ matches any character, so it would match every sentence`;
+  return null;
+}
+
 export function checkRules(sentence: string, userRules: UserRule[] = []): RuleFinding[] {
   const cards = findAll(CARD, sentence, 'card', (m) => luhnValid(m.replace(/[ -]/g, '')));
   const overlapsCard = (f: RuleFinding) => cards.some((c) => f.start < c.end && c.start < f.end);
@@ -62,7 +80,7 @@ export function checkRules(sentence: string, userRules: UserRule[] = []): RuleFi
     ...findAll(PHONE, sentence, 'phone', (m) => m.replace(/\D/g, '').length >= 9).filter((f) => !overlapsCard(f)),
   ];
   for (const r of userRules) {
-    if (!r.text) continue;
+    if (!r.text || ruleProblem(r)) continue; // refused by the panel and by import, and never run
     let re: RegExp;
     try {
       re = new RegExp(r.regex ? r.text : escapeRegex(r.text), 'gi');
