@@ -9,8 +9,9 @@
 //   * its word pairs mostly follow that sentence's word order (PAIRS: a splice of two phrases
 //     has pairs no source sentence has),
 //   * every number and every name it has is in that sentence, each number between the same
-//     words as there, it does not add or drop a negation, and where it stops short of the
-//     source sentence it stops where a clause ends,
+//     words as there, it does not add or drop a negation, where it stops short of the source
+//     sentence it stops where a clause ends, and where it starts inside it, it starts where a
+//     clause starts (not on "and"),
 //   * one unbroken run of the source sentence's words covers most of it (RUN: a splice of two
 //     runs of one sentence can keep every word pair and still say what the source does not),
 //   * it has MIN_CONTENT content words at least (a fragment like "The to the lamp." says
@@ -18,7 +19,8 @@
 // The source sentence is the evidence: its passage is cited and it is the quote.
 //
 // Which source sentences answer the question is decided here too (BM25 over the sentences,
-// with the question's content words), and whether the sources answer it at all: when no
+// with the question's content words; money paid to or by a name only in that direction, see
+// `paymentRoles`), and whether the sources answer it at all: when no
 // sentence holds enough of what the question asks (ANSWERABLE of its word weight), the answer
 // says plainly that the sources do not say, instead of writing something.
 import MiniSearch from 'minisearch';
