@@ -94,6 +94,25 @@ test('a reload during an answer keeps the answer so far, marked interrupted', as
   expect(stored.map((m) => m.role)).toEqual(['user', 'assistant']);
 });
 
+test('fifty sends in one moment: one question goes and is answered, the others are refused with the last text kept; screen and store agree', async ({ page }) => {
+  await openApp(page);
+  await setMaxTokens(page, 12);
+  await page.getByRole('textbox', { name: 'Message' }).evaluate((box) => {
+    const setValue = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')!.set!;
+    for (let i = 0; i < 50; i++) {
+      setValue.call(box, `Question ${i}?`);
+      box.dispatchEvent(new Event('input', { bubbles: true }));
+      box.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+    }
+  });
+  const answer = await lastAnswer(page);
+  await expect(answer).toHaveAttribute('data-status', 'done');
+  await expect(page.locator('article[data-role="user"]')).toHaveCount(1);
+  await expect(page.locator('article[data-role="user"] .content')).toHaveText('Question 0?');
+  await expect(page.getByRole('textbox', { name: 'Message' })).toHaveValue('Question 49?');
+  await expect.poll(async () => (await storedConversations(page))[0]?.messages.map((m) => `${m.role}:${m.status ?? ''}`)).toEqual(['user:', 'assistant:done']);
+});
+
 test('regenerate replaces the answer; edit-and-resend rewrites the turn', async ({ page }) => {
   await openApp(page);
   await setMaxTokens(page, 24);
