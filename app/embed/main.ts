@@ -88,8 +88,12 @@ function hash(text: string): number {
 }
 
 let running: string | null = null;
+/** Questions already taken: a question delivered twice is answered once. */
+const asked = new Set<string>();
 
 async function ask(msg: Extract<ToFrame, { type: 'ask' }>): Promise<void> {
+  if (asked.has(msg.id)) return;
+  asked.add(msg.id);
   if (running) await answerService.stop().catch(() => {});
   running = msg.id;
   try {

@@ -294,7 +294,8 @@ function mount(script: HTMLScriptElement | null): void {
       return;
     }
     const t = turns.get(msg.id);
-    if (!t) return;
+    // A finished answer is final: nothing the frame sends for it later changes what it shows.
+    if (!t || t.el.root.dataset.done) return;
     if (msg.type === 'event') {
       const ev = msg.event;
       if (ev.type === 'started') t.el.note.textContent = '';
