@@ -1,4 +1,4 @@
-// npm run eval -- --grounded [FILE …] [--quick] [--methods off,default,grounded,…] [--part dev|heldout|all]
+// npm run eval -- --grounded [FILE …] [--quick] [--methods off,default,grounded,…] [--part dev|heldout|all] [--group text|table|all]
 // Answers about a page: does the reader get the page's facts, cited, and an honest "the page
 // doesn't say" when it does not? Runs the in-page assistant's own path (the page read by
 // app/widget/page-text.ts in happy-dom, its prompt, copy bias and sources, workers/answer.ts)
@@ -44,8 +44,21 @@ const BIPIA = path.resolve(root, '../shared/data/injection-bipia.jsonl.gz');
 const TOKENS = path.join(root, 'public/models/pocket-aligner');
 const MAX_NEW_TOKENS = 100;
 
+/**
+ * A BIPIA table (Markdown pipes, first row the column names, cut off at some length) as the HTML
+ * table a page would have; a last row cut off mid-way is left out.
+ */
+function tableHtml(pipes) {
+  const esc = (t) => t.replace(/[<&]/g, (c) => (c === '<' ? '&lt;' : '&amp;'));
+  const lines = pipes.split('\n').filter((l) => /^\|.*\|\s*$/.test(l));
+  const rows = lines.map((l) => l.trim().slice(1, -1).split('|').map((c) => c.trim()));
+  const head = rows.shift() ?? [];
+  const body = rows.filter((r) => r.length === head.length && !r.every((c) => /^:?-+:?$/.test(c)));
+  return `<html><head><title>Table</title></head><body><article><table><thead><tr>${head.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>${body.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table></article></body></html>`;
+}
+
 function readItems() {
-  const files = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--methods' && argv[i - 1] !== '--part' && argv[i - 1] !== '--out');
+  const files = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--methods' && argv[i - 1] !== '--part' && argv[i - 1] !== '--group' && argv[i - 1] !== '--out');
   const items = [];
   const fromJsonl = (file) =>
     readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).forEach((l, i) => {
@@ -58,7 +71,7 @@ function readItems() {
       if (typeof row.question !== 'string' || (typeof row.page !== 'string' && typeof row.file !== 'string')) throw new Error(`${file}:${i + 1}: needs "question" and "page" or "file"`);
       if (row.answerable !== false && !Array.isArray(row.expected)) throw new Error(`${file}:${i + 1}: needs "expected" (a list) or "answerable": false`);
       const page = row.page ?? readFileSync(path.resolve(root, row.file), 'utf8');
-      items.push({ question: row.question, page, name: row.file ?? `${path.basename(file)}:${i + 1}`, expected: row.expected ?? [], answerable: row.answerable !== false });
+      items.push({ question: row.question, page, name: row.file ?? `${path.basename(file)}:${i + 1}`, expected: row.expected ?? [], answerable: row.answerable !== false, group: row.group ?? 'text' });
     });
   if (files.length) files.forEach((f) => fromJsonl(path.resolve(f)));
   else {
@@ -67,10 +80,13 @@ function readItems() {
       for (const line of gunzipSync(readFileSync(BIPIA)).toString('utf8').split('\n')) {
         if (!line.trim()) continue;
         const r = JSON.parse(line);
-        if (r.task !== 'email') continue;
-        const question = r.question.replace(/^Q:\s*/, '');
-        const unknown = r.ideal.trim().toLowerCase() === 'unknown';
-        items.push({ question, page: r.context, name: `bipia email (${r.split})`, expected: unknown ? [] : [r.ideal], answerable: !unknown });
+        const question = r.question?.replace(/^Q:\s*/, '') ?? '';
+        if (r.task === 'email') {
+          const unknown = r.ideal.trim().toLowerCase() === 'unknown';
+          items.push({ question, page: r.context, name: `bipia email (${r.split})`, expected: unknown ? [] : [r.ideal], answerable: !unknown, group: 'text' });
+        } else if (r.task === 'table' && r.split === 'test') {
+          items.push({ question, page: tableHtml(r.context), name: 'bipia table (test)', expected: [r.ideal], answerable: true, group: 'table' });
+        }
       }
     } else console.warn(`${BIPIA} not found: the set has the project's pages only`);
   }
@@ -84,6 +100,8 @@ async function main() {
   let items = readItems();
   const part = opt('--part', 'all');
   if (part !== 'all') items = items.filter((i) => i.part === part);
+  const group = opt('--group', 'all');
+  if (group !== 'all') items = items.filter((i) => i.group === group);
   if (quick) items = [...items.filter((i) => i.answerable).slice(0, 4), ...items.filter((i) => !i.answerable).slice(0, 2)];
   const hasTokens = existsSync(path.join(TOKENS, 'index.json'));
   const all = ['off', 'default', 'grounded', 'grounded-only', 'extractive'];
@@ -187,7 +205,7 @@ async function main() {
         });
         const notFound = text.trim() === sources.notFound;
         rows.push({
-          name: item.name, part: item.part, question: item.question, answerable: item.answerable, expected: item.expected, method, ms, text,
+          name: item.name, part: item.part, group: item.group, question: item.question, answerable: item.answerable, expected: item.expected, method, ms, text,
           sentences: sentences.length,
           verbatim: sentences.filter((s) => pageText.includes(norm(s))).length,
           notInPage: sentences.filter((s) => !pageText.includes(norm(s))),
@@ -236,7 +254,10 @@ async function main() {
       commit: execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim(),
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGB: Math.round(os.totalmem() / 2 ** 30) },
       runtime: `Node ${process.version}, ONNX Runtime (CPU)`, model: 'pocket-lm', maxNewTokens: MAX_NEW_TOKENS, quick,
-      summary: Object.fromEntries(parts.map((p) => [p, summarise(rows.filter((r) => r.part === p))])),
+      // Per part: the pages and e-mails (questions a quoted sentence answers), and the tables
+      // (most ask for a count or a comparison over rows), apart.
+      summary: Object.fromEntries(parts.map((p) => [p, summarise(rows.filter((r) => r.part === p && r.group === 'text'))])),
+      tables: Object.fromEntries(parts.filter((p) => rows.some((r) => r.part === p && r.group === 'table')).map((p) => [p, summarise(rows.filter((r) => r.part === p && r.group === 'table'))])),
       rows,
     };
     const outDir = path.resolve(opt('--out', path.join(root, 'bench/results')));
@@ -246,11 +267,11 @@ async function main() {
 
     const pct = (x) => (x === null || x === undefined ? '-' : `${Math.round(100 * x)}%`);
     console.log(`\nRedraft grounded eval — ${out.date} — commit ${out.commit}`);
-    for (const p of parts) {
-      console.log(`\n${p === 'dev' ? 'dev (tuned on)' : 'held-out (never tuned on)'}`);
+    for (const [p, table] of [...parts.map((p) => [p, out.summary[p]]), ...Object.entries(out.tables).map(([p, t]) => [`${p}-tables`, t])]) {
+      console.log(`\n${{ dev: 'dev (tuned on)', heldout: 'held-out (never tuned on)', 'dev-tables': 'tables, dev (BIPIA table tasks)', 'heldout-tables': 'tables, held-out (BIPIA table tasks)' }[p]}`);
       console.log('method        | fact in cited sentence | sentences in page verbatim (by check) | "not found" when unanswerable (when answerable) | garbage | first cited ×off (median ms) | answer ms');
       console.log('--------------|------------------------|---------------------------------------|-------------------------------------------------|---------|-----------------------------|----------');
-      for (const s of out.summary[p]) {
+      for (const s of table) {
         console.log(`${s.method.padEnd(13)} | ${`${pct(s.factInCitedSentence)} of ${s.answerable}`.padStart(22)} | ${`${pct(s.sentencesVerbatim)} (${pct(s.sentencesSupportedByCheck)}) of ${s.sentences}`.padStart(37)} | ${`${pct(s.notFoundWhenUnanswerable)} of ${s.unanswerable} (${pct(s.notFoundWhenAnswerable)})`.padStart(47)} | ${String(s.garbageSentences).padStart(7)} | ${`${s.firstCitedRatioToOff?.toFixed(2) ?? '-'} (${s.firstCitedMedianMs === null ? '-' : Math.round(s.firstCitedMedianMs)})`.padStart(27)} | ${String(Math.round(s.wholeAnswerMedianMs ?? 0)).padStart(9)}`);
       }
     }

@@ -306,6 +306,13 @@ describe('sentence loop with sources (test double engine)', () => {
     expect(stats.alignment!.trails[0].candidates[0].source).toBe('not-found');
   });
 
+  it('to a question for the last row of a table, answers with that row, though it holds none of the question\'s words', async () => {
+    const table = { question: 'Where did the last listed achievement take place?', notFound: 'x', passages: [{ id: 1, text: 'Year: 2006; Venue: Moscow, Russia; Position: 3rd\nYear: 2008; Venue: Beijing, China; Position: 12th\n' }] };
+    const { stats } = await run([['Year: 2006; Venue: Moscow, Russia; Position: 3rd']], { check: 'off', correction: 'redact', rules: [], sources: table });
+    expect(stats.text).toBe('Year: 2008; Venue: Beijing, China; Position: 12th');
+    expect(stats.alignment!.trails[0].candidates[0].verdict.evidence).toMatch(/does not bear on the question/);
+  });
+
   it('replaces a supported sentence that is off the question by the source sentence that answers it', async () => {
     const { stats } = await grounded([['Stonemasons worked through two summers to finish it.']], 'How tall is the tower?');
     expect(stats.text).toBe('The tower is 41 metres tall and has 120 steps.');

@@ -94,6 +94,17 @@ describe('reading the page', () => {
     expect(sentencesOf(p.text)).toEqual(['Capacity 1.7 litres', 'Power 2200 watts', 'Weight 1.3 kilograms', 'Cable length 75 centimetres', 'It boils fast.']);
   });
 
+  it('a table under a row of column names reads a row as a statement, each cell named by its column', () => {
+    const rows = Array.from({ length: 12 }, (_, i) => `<tr><td>${1980 + i}</td><td>Single number ${i} of the long list of songs</td><td>${i % 3 ? 10 + i : '—'}</td></tr>`).join('');
+    const passages = splitPassages(`<table><thead><tr><th>Year</th><th>Title:</th><th>Peak AUS</th></tr></thead><tbody>${rows}</tbody></table>`, document);
+    const lines = passages.flatMap((p) => sentencesOf(p.text));
+    expect(lines).toHaveLength(12); // the header row is not a row of its own, and no row is cut
+    expect(lines[1]).toBe('Year: 1981; Title: Single number 1 of the long list of songs; Peak AUS: 11');
+    // An empty or dashed cell is left out.
+    expect(lines[0]).toBe('Year: 1980; Title: Single number 0 of the long list of songs');
+    expect(passages.length).toBeGreaterThan(1);
+  });
+
   it('a page with no readable text is a clear error', () => {
     page('<div><img src="a.png"><button>OK</button></div>');
     expect(() => readPage(document)).toThrow(NoReadableTextError);

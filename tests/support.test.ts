@@ -169,6 +169,31 @@ describe('support in the sources', () => {
     expect(guide.answers('What does Tidewater run on?')).toBe(true);
   });
 
+  it('reads a table for the most, the least, the first and the last, and not for a count', () => {
+    // Rows as app/widget/page-text.ts reads a table under a row of column names.
+    const race = new SourceIndex([
+      { id: 1, text: 'Pos: 1; Name: Justin Wilson; Points: 32\nPos: 2; Name: Oriol Servia; Points: 28\nPos: 3; Name: Bruno Junqueira; Points: 26' },
+      { id: 2, text: 'Pos: 12; Name: Katherine Legge; Points: 9\nPos: 13; Name: Robert Doornbos; Points: 8\nPos: Total; Name: Total; Points: 103' },
+    ]);
+    const first = (q: string) => race.answering(q)[0];
+    expect(first('Who finished with the most points?')).toMatchObject({ picked: true, sentence: { text: 'Pos: 1; Name: Justin Wilson; Points: 32' } });
+    expect(first('Who finished with the fewest points?').sentence.text).toBe('Pos: 13; Name: Robert Doornbos; Points: 8');
+    // Among the rows the question names, and a row of totals is not a row.
+    expect(first('Who finished with more points, Legge or Junqueira?').sentence.text).toBe('Pos: 3; Name: Bruno Junqueira; Points: 26');
+    expect(first('Who was the last driver listed?').sentence.text).toBe('Pos: 13; Name: Robert Doornbos; Points: 8');
+    expect(first('Who was the first driver?').sentence.text).toBe('Pos: 1; Name: Justin Wilson; Points: 32');
+    // A count is not read off one row; a column the table lacks picks nothing.
+    expect(race.answering('How many drivers scored the most points?').some((r) => r.picked)).toBe(false);
+    expect(race.answering('Who had the most pit stops?').some((r) => r.picked)).toBe(false);
+    // Not a table: nothing is picked.
+    expect(index.answering('What is the tallest part of the lighthouse?').some((r) => r.picked)).toBe(false);
+  });
+
+  it('a question that asks which of two is not a yes/no question', () => {
+    const rows = new SourceIndex([{ id: 1, text: 'Date: 18 October 2010; Tournament: Seville, Spain; Surface: Clay; Opponent: Andrea Gámiz' }]);
+    expect(rows.answers('Did she win on clay or hard surface in Seville, Spain on 18 October 2010?')).toBe(true);
+  });
+
   it('knows which source sentences an answer so far stands on', () => {
     const used = index.citedIn('The tower is 41 metres tall. The to the lamp. Three keepers lived at Skerry Head at any time.');
     expect(used.map((s) => [s.passage, s.position])).toEqual([[1, 1], [3, 0]]);

@@ -126,6 +126,46 @@ export function visibleClone(doc: Document): { clone: Document; removed: number 
 
 const BLOCKS = 'h1,h2,h3,h4,h5,h6,p,li,pre,blockquote,td,th,dd,dt,figcaption';
 
+/** What a cell says: nothing, a dash, or a mark alone is an empty cell. */
+const cellText = (el: Element) => {
+  const t = (el.textContent ?? '').replace(/\s+/g, ' ').trim();
+  return /^[-–—?*]*$/.test(t) ? '' : t;
+};
+
+/** The names of a table's columns, by column, when its first row is a row of headers. */
+function columnNames(table: Element): string[] | null {
+  const first = table.querySelector('tr');
+  const cells = first ? [...first.children].filter((c) => /^T[HD]$/.test(c.tagName)) : [];
+  const isHead = cells.length > 1 && (first!.parentElement?.tagName === 'THEAD' || cells.every((c) => c.tagName === 'TH'));
+  if (!isHead) return null;
+  return cells.flatMap((c) => Array<string>(Math.max(1, Number(c.getAttribute('colspan')) || 1)).fill(cellText(c).replace(/\s*:$/, '')));
+}
+
+/**
+ * A table cell as text. Under a row of column headers a row reads as a statement of its own,
+ * each cell named by its column ("Year: 1987; Title: Bury Me Deep in Love; Peak AUS: 48"), so
+ * that a row cited alone says what its numbers are; the header row itself is not read again,
+ * and empty or dashed cells are left out. Other tables (a key–value table with headers down its
+ * side) read as they stand. `null`: the cell is not read. `rowGoesOn`: a later cell of the row is.
+ */
+function tableCell(el: Element, headers: Map<Element, string[] | null>): { text: string; rowGoesOn: boolean } | null {
+  const table = el.closest('table');
+  const row = el.parentElement;
+  const text = cellText(el);
+  if (!table || !row || !text) return null;
+  if (!headers.has(table)) headers.set(table, columnNames(table));
+  const names = headers.get(table)!;
+  const cells = [...row.children].filter((c) => /^T[HD]$/.test(c.tagName));
+  const at = cells.indexOf(el);
+  const rowGoesOn = cells.slice(at + 1).some((c) => cellText(c) !== '');
+  if (!names) return { text, rowGoesOn };
+  if (row === table.querySelector('tr')) return null;
+  const column = cells.slice(0, at).reduce((n, c) => n + Math.max(1, Number(c.getAttribute('colspan')) || 1), 0);
+  const name = names[column];
+  const named = name && name.toLowerCase() !== text.toLowerCase() ? `${name}: ${text}` : text;
+  return { text: rowGoesOn ? `${named};` : named, rowGoesOn };
+}
+
 /** Splits article HTML into passages of about PASSAGE_WORDS words, each under its headings. */
 export function splitPassages(html: string, doc: Document): Passage[] {
   const root = doc.createElement('div');
@@ -138,10 +178,18 @@ export function splitPassages(html: string, doc: Document): Passage[] {
     if (words.length) passages.push({ id: passages.length + 1, headings: under, text: words.join(' ').replace(/\n+$/, '') });
     words = [];
   };
+  const headers = new Map<Element, string[] | null>();
   for (const el of root.querySelectorAll(BLOCKS)) {
     // Nested blocks (a <p> inside an <li>) are read once, as the innermost.
     if (el.querySelector(BLOCKS)) continue;
-    const text = (el.textContent ?? '').replace(/\s+/g, ' ').trim();
+    let text = (el.textContent ?? '').replace(/\s+/g, ' ').trim();
+    let rowGoesOn = false;
+    if (/^T[HD]$/.test(el.tagName)) {
+      const cell = tableCell(el, headers);
+      if (cell === null) continue;
+      text = cell.text;
+      rowGoesOn = cell.rowGoesOn;
+    }
     if (!text) continue;
     const level = /^H([1-6])$/.exec(el.tagName)?.[1];
     if (level) {
@@ -155,14 +203,14 @@ export function splitPassages(html: string, doc: Document): Passage[] {
     // A block that ends without a stop (a list item, a table row) still ends there: a line
     // break, so its words are a sentence of their own, not the start of the next block's. A
     // table's cells end at the end of their row, a term at the end of its description.
-    const rowGoesOn = /^T[HD]$/.test(el.tagName) && el.nextElementSibling !== null;
     if (!rowGoesOn && el.tagName !== 'DT' && !/[.!?:;]["')\]]?$/.test(block[block.length - 1])) block[block.length - 1] += '\n';
     for (const w of block) {
       words.push(w);
       // Cut at a sentence end once long enough, or anywhere when far too long.
       if ((words.length >= PASSAGE_WORDS && /[.!?]["')\]]?$|\n$/.test(w)) || words.length >= PASSAGE_WORDS * 2) flush();
     }
-    if (words.length >= PASSAGE_WORDS / 2) flush();
+    // A table's row is not cut between its cells.
+    if (!rowGoesOn && words.length >= PASSAGE_WORDS / 2) flush();
   }
   flush();
   return passages;

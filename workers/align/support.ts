@@ -63,6 +63,8 @@ export interface Ranked {
   passageMissing: number;
   /** It has the kind of answer the question asks for (or the question asks for no kind). */
   fits: boolean;
+  /** The table row a question for the most, the least, the first or the last picks (see `tablePick`). */
+  picked?: boolean;
 }
 
 export interface Support {
@@ -93,7 +95,7 @@ const STOP = new Set(
     'some any all each such not no nor only own same too s t up out off again further once both few other new get got make made use used ' +
     'tell say said please give show find list name know answer question page document text passage according ' +
     'much many long often far go goes going come comes put take takes thing things kind way need needs ' +
-    'mean means meaning define definition word words called value values amount amounts mr mrs ms dr prof').split(' '),
+    'mean means meaning define definition word words called value values amount amounts number listed mr mrs ms dr prof').split(' '),
 );
 const NEGATIONS = new Set(['not', 'no', 'never', 'none', 'nor', 'cannot', "can't", "don't", "doesn't", "isn't", "aren't", "wasn't", "weren't", "won't", 'without']);
 
@@ -299,6 +301,76 @@ function longestRun(a: string[], b: string[]): number {
   return best;
 }
 
+/**
+ * A table row as the page reader writes it ("Year: 1987; Title: Bury Me Deep in Love; Peak
+ * AUS: 48"): its cells by column name (lower case), or null for any other sentence.
+ */
+export function rowCells(sentence: string): Map<string, string> | null {
+  const parts = sentence.trim().split(/;\s+/);
+  if (parts.length < 2) return null;
+  const cells = new Map<string, string>();
+  for (const part of parts) {
+    const at = part.indexOf(': ');
+    if (at <= 0) return null;
+    cells.set(part.slice(0, at).toLowerCase(), part.slice(at + 2));
+  }
+  return cells;
+}
+
+const MOST = /\b(?:most|highest|largest|greatest|biggest|longest|maximum|latest|newest|more|higher|larger|greater|longer)\b/i;
+const LEAST = /\b(?:least|lowest|fewest|smallest|shortest|minimum|earliest|oldest|fewer|less|lower|smaller|shorter)\b/i;
+const ORDINAL = /\b(first|last|final)\b/i;
+/** A count or a sum is not read off one row. */
+const COUNT = /\bhow many\b|\bnumber of\b|\btotal\b|\bcombined\b|\baverage\b/i;
+/** A row of totals ("Total", "Totaal") is not a row of the table. */
+const TOTALS = /^(?:totals?|totaal|sum|all)$/i;
+/** A number a cell starts with ("85,153", "4.2 (4.9 c)", "−1.1"), or null. */
+const cellNumber = (cell: string) => {
+  const m = /^[^\p{L}\p{N}−-]*([−-]?\d[\d,]*(?:\.\d+)?)/u.exec(cell);
+  return m ? Number(m[1].replace(/,/g, '').replace('−', '-')) : null;
+};
+
+/**
+ * The row a question about a table picks by reading the table, not by its words. The rows it
+ * chooses among: those that hold most of the question's words that are not a column's name
+ * ("Who finished with more points, Legge or Junqueira?": the two drivers' rows), all rows when
+ * none does. "The most" / "the least" (or "more", "fewer"): the row with the largest or
+ * smallest number in the column named by the words after it ("the most area" → "Area (km²)");
+ * "the first" / "the last": the first or last of them in the page. Null when the question asks
+ * neither, asks a count or a sum, or names no column of numbers.
+ */
+function tablePick(question: string, sentences: Prepared[]): Prepared | null {
+  if (COUNT.test(question)) return null;
+  const rows = sentences
+    .map((s) => ({ s, cells: rowCells(s.text) }))
+    .filter((r): r is { s: Prepared; cells: Map<string, string> } => !!r.cells && ![...r.cells.values()].some((v) => TOTALS.test(v)))
+    .sort((a, b) => a.s.passage - b.s.passage || a.s.position - b.s.position);
+  if (rows.length < 2) return null;
+  const columns = [...new Set(rows.flatMap((r) => [...r.cells.keys()]))];
+  const columnTerms = new Set(columns.flatMap((k) => termsOf(k)));
+  const superlative = MOST.exec(question) ?? LEAST.exec(question);
+  const skip = new Set(superlative ? termsOf(superlative[0]) : []);
+  const want = [...new Set(termsOf(question))].filter((t) => !columnTerms.has(t) && !skip.has(t));
+  const score = (r: { s: Prepared }) => want.filter((t) => holds(r.s.stems, t)).length;
+  const best = Math.max(...rows.map(score));
+  const among = rows.filter((r) => score(r) === best);
+  if (superlative) {
+    const asked = new Set(termsOf(question.slice(superlative.index + superlative[0].length).split(/\s+/).slice(0, 5).join(' ')));
+    const column = columns
+      .map((name) => ({ name, hits: termsOf(name).filter((t) => asked.has(t)).length }))
+      .filter((c) => c.hits > 0 && among.filter((r) => cellNumber(r.cells.get(c.name) ?? '') !== null).length >= among.length * 0.6)
+      .sort((a, b) => b.hits - a.hits)[0];
+    if (!column) return null;
+    const numbered = among.map((r) => ({ s: r.s, n: cellNumber(r.cells.get(column.name) ?? '') })).filter((r): r is { s: Prepared; n: number } => r.n !== null);
+    if (!numbered.length) return null;
+    const most = MOST.test(superlative[0]);
+    return numbered.reduce((pick, r) => ((most ? r.n > pick.n : r.n < pick.n) ? r : pick)).s;
+  }
+  const ordinal = ORDINAL.exec(question)?.[1].toLowerCase();
+  if (!ordinal) return null;
+  return (ordinal === 'first' ? among[0] : among[among.length - 1]).s;
+}
+
 const hasNegation = (words: string[]) => words.some((w) => NEGATIONS.has(w) || w.endsWith("n't"));
 
 /** Citation markers a model writes itself ("[2]"): not part of what a sentence says. */
@@ -451,9 +523,12 @@ export class SourceIndex {
     const passageMissing = new Map([...passageStems].map(([id, stems]) => [id, terms.filter((t) => !has(stems, t)).length]));
     // Sentences with a question word, and the rest of their passages (an answer may sit beside
     // the sentence that names what it is about: "Payment from Sara." … "$2,500 was sent.").
+    // A table row picked by reading the table ("the most …") ranks first and answers.
+    const pick = payment ? null : tablePick(asked, this.sentences);
     return this.sentences
-      .filter((s) => passageHeld.get(s.passage)! > 0 && !wrongPassages.has(s.passage) && way.get(s.index) !== 'other')
-      .map((s) => {
+      .filter((s) => s === pick || (passageHeld.get(s.passage)! > 0 && !wrongPassages.has(s.passage) && way.get(s.index) !== 'other'))
+      .map((s): Ranked => {
+        if (s === pick) return { sentence: publicOf(s), score: Infinity, held: Math.max(share(s.stems), ANSWERABLE), passageHeld: 1, passageMissing: 0, fits: true, picked: true };
         const fits = !kind || KIND[kind].test(s.text);
         // A sentence without the kind of answer asked for ranks lower.
         return { sentence: publicOf(s), score: (scores.get(s.index) ?? 0) * (fits ? 1 : 0.5), held: share(s.stems), passageHeld: passageHeld.get(s.passage)!, passageMissing: passageMissing.get(s.passage)!, fits };
@@ -478,7 +553,8 @@ export class SourceIndex {
     const kind = answerKind(asked);
     // A yes/no question ("Does it run on Windows?") asks whether something holds: a passage that
     // never names one of its words (two of four or more) does not say.
-    const yesNo = YES_NO.test(asked);
+    // ("Did she win on clay or hard?" asks which, not whether.)
+    const yesNo = YES_NO.test(asked) && !/\bor\b/i.test(asked);
     const terms = new Set(termsOf(asked)).size;
     const ranked = this.rank(question).filter((r) => r.passageHeld >= ANSWERABLE && r.fits && (!yesNo || r.passageMissing <= (terms >= 4 ? 1 : 0)));
     // A sentence without the question's words answers only with an amount of money asked for,
@@ -495,7 +571,7 @@ export class SourceIndex {
     const beside = new Set(words.filter((_, i) => named.has(words[i - 1]) || named.has(words[i + 1])));
     const rest = [...new Set(termsOf(asked))].filter((t) => !named.has(t) && !beside.has(t));
     const asksOf = (r: Ranked) => !named.size || !rest.length || rest.some((t) => this.holds(r.sentence.index, t));
-    return ranked.filter((r) => (r.held > 0 && asksOf(r)) || (kind === 'money' && !both.has(r.sentence.passage)));
+    return ranked.filter((r) => r.picked || (r.held > 0 && asksOf(r)) || (kind === 'money' && !both.has(r.sentence.passage)));
   }
 
   private readonly standsOn = new Map<string, SourceSentence | null>();

@@ -13,12 +13,16 @@ export class GroundingCheck implements Check {
   private readonly question: string;
   private readonly relevant: Set<number>;
   private readonly answering: Set<number>;
+  /** A table row picked by reading the table: it answers without the question's words ("the last listed achievement"). */
+  private readonly picked: Set<number>;
 
   constructor(private readonly inner: Check, sources: GroundingSources) {
     this.id = inner.id;
     this.index = sourceIndex(sources);
     this.question = sources.question;
-    this.answering = new Set(this.index.answering(sources.question).map((r) => r.sentence.index));
+    const answering = this.index.answering(sources.question);
+    this.answering = new Set(answering.map((r) => r.sentence.index));
+    this.picked = new Set(answering.filter((r) => r.picked).map((r) => r.sentence.index));
     // Bearing on the question: an answering sentence, or one that holds at least half as much of
     // the question as the sentence that holds most ("The capital of The Bahamas is Nassau." has
     // "capital", not "France": it does not go on an answer about France).
@@ -51,7 +55,8 @@ export class GroundingCheck implements Check {
     // The first sentence may be any that answers; later ones hold the question's words as much
     // as half the best does, or go on from the last (so an answer does not wander down a list).
     const bears = this.relevant.has(src.index) || (!ctx.prefix.trim() && this.answering.has(src.index));
-    if (!follows && (!bears || !this.index.speaksTo(sentence, this.question))) {
+    const speaks = this.picked.has(src.index) || this.index.speaksTo(sentence, this.question);
+    if (!follows && (!bears || !speaks)) {
       return { pass: false, score: 0.2, evidence: `supported by [${src.passage}], but that sentence does not bear on the question`, ungrounded: true };
     }
     // The answer's first sentence answers: to "How much salt?" it has the number, and it is one
