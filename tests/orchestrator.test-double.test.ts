@@ -303,6 +303,8 @@ describe('sentence loop with sources (test double engine)', () => {
     const { stats, engine } = await grounded([['The capital of Peru is Lima.']], 'What is the capital of Peru?');
     expect(stats.text).toBe('The page doesn’t say.');
     expect(engine.steps).toBe(0);
+    // Nothing generated: no token count or speed to show under it.
+    expect(stats).toMatchObject({ generatedTokens: 0, tokensPerSecond: 0 });
     expect(stats.alignment!.trails[0].candidates[0].source).toBe('not-found');
   });
 

@@ -366,11 +366,14 @@ export async function alignedAnswer(
     for (const unit of segmenter.flush()) if (unit.trim() && !endedBySources) await handleSentence(unit);
   };
 
+  // Whether the model wrote the answer (a "not found" said before any drafting is not its tokens).
+  let wrote = true;
   try {
     if (sources && !sourceIndex(sources).answers(sources.question)) {
       // Nothing in the sources holds what the question asks: say so instead of writing.
       statement(sources.notFound, 'not-found', 'no source sentence holds enough of what the question asks');
       reason = 'eos';
+      wrote = false;
     } else {
       await generate();
       if (sources && !committed.trim()) statement(sources.notFound, 'not-found', 'no source sentence that answers the question could be said');
@@ -390,7 +393,7 @@ export async function alignedAnswer(
     engine.setLogitProcessors([]);
   }
   const totalMs = performance.now() - t0;
-  const answerTokenCount = Math.max(0, (await engine.encode(messages, committed)).length - promptIds.length);
+  const answerTokenCount = wrote ? Math.max(0, (await engine.encode(messages, committed)).length - promptIds.length) : 0;
   const stats: AnswerStats = {
     reason,
     promptTokens: promptIds.length,
