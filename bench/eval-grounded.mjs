@@ -31,6 +31,7 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Window } from 'happy-dom';
 import { bundledEngine, defaultCorrector, moduleServer } from './node-workers.mjs';
+import { asHtml, openPage, tableHtml } from './pages.mjs';
 import { isHeldout } from './prompts.mjs';
 
 const argv = process.argv.slice(2);
@@ -43,19 +44,6 @@ const quick = argv.includes('--quick');
 const BIPIA = path.resolve(root, '../shared/data/injection-bipia.jsonl.gz');
 const TOKENS = path.join(root, 'public/models/pocket-aligner');
 const MAX_NEW_TOKENS = 100;
-
-/**
- * A BIPIA table (Markdown pipes, first row the column names, cut off at some length) as the HTML
- * table a page would have; a last row cut off mid-way is left out.
- */
-function tableHtml(pipes) {
-  const esc = (t) => t.replace(/[<&]/g, (c) => (c === '<' ? '&lt;' : '&amp;'));
-  const lines = pipes.split('\n').filter((l) => /^\|.*\|\s*$/.test(l));
-  const rows = lines.map((l) => l.trim().slice(1, -1).split('|').map((c) => c.trim()));
-  const head = rows.shift() ?? [];
-  const body = rows.filter((r) => r.length === head.length && !r.every((c) => /^:?-+:?$/.test(c)));
-  return `<html><head><title>Table</title></head><body><article><table><thead><tr>${head.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>${body.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table></article></body></html>`;
-}
 
 function readItems() {
   const files = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--methods' && argv[i - 1] !== '--part' && argv[i - 1] !== '--group' && argv[i - 1] !== '--out');
@@ -119,35 +107,25 @@ async function main() {
     const { SourceIndex, sentencesOf } = await load('/workers/align/support.ts');
     const { SentenceSegmenter } = await load('/workers/align/segmenter.ts');
     const pt = await load('/app/widget/page-text.ts');
+    const { findInstructions } = await load('/workers/align/checks/page-instructions.ts');
     const { cite, stripMarkers } = await load('/app/widget/cite.ts');
     const generator = await bundledEngine(load, root);
     const corrector = methods.some((m) => m === 'default' || m === 'grounded') ? (await defaultCorrector(load, root)).corrector : null;
     const vocab = new Set(Object.keys(JSON.parse(readFileSync(path.join(root, 'public/models/pocket-lm/tokenizer.json'), 'utf8')).model.vocab).filter((t) => t.startsWith('▁') && t.length > 2).map((t) => t.slice(1).toLowerCase()));
 
+    // The page as the widget reads it: instructions to an assistant found and taken out.
     function readItem(item) {
-      // HTML when it has closing tags of its own (an e-mail's <name@host> is text).
-      const html = /<\/(?:html|body|p|div|article|main|section|h[1-6]|li|td|span)>/i.test(item.page) ? item.page
-        : `<html><head><title>Page</title></head><body><article>${item.page.split(/\n\s*\n|\|/).map((p) => `<p>${p.replace(/[<&]/g, (c) => (c === '<' ? '&lt;' : '&amp;'))}</p>`).join('')}</article></body></html>`;
-      // A fresh window per page: one document reused across pages kept parts of earlier ones.
-      const win = new Window({ url: 'https://pages.example/' });
-      win.document.write(html);
-      const doc = win.document;
-      let page;
-      try {
-        page = pt.readPage(doc);
-      } catch {
-        // Too short for Readability: the body's paragraphs as they are.
-        page = { title: '', passages: pt.splitPassages(doc.body.innerHTML, doc), hiddenRemoved: 0 };
-      }
-      void win.happyDOM.close();
-      return page;
+      const { page, doc, close } = openPage(pt, asHtml(item.page));
+      const instructions = findInstructions(pt.instructionText(doc));
+      close();
+      return { page: pt.withoutInstructions(page, instructions), instructions };
     }
 
     const rows = [];
     const total = items.length * methods.length;
     console.log(`grounded eval: ${items.length} questions (${items.filter((i) => i.answerable).length} answerable) × ${methods.length} methods (${methods.join(', ')})`);
     for (const item of items) {
-      const page = readItem(item);
+      const { page, instructions } = readItem(item);
       const pageText = norm(page.passages.map((p) => p.text).join(' '));
       const pageWords = new Set(pageText.split(' '));
       const passages = pt.passagesFor(page, item.question);
@@ -177,7 +155,7 @@ async function main() {
             maxNewTokens: MAX_NEW_TOKENS,
             seed: 7,
             grounding: pt.groundingFor(item.question, passages),
-            ...(method === 'off' ? {} : { align: method === 'grounded-only' ? { ...DEFAULT_ALIGN_SETTINGS, check: 'off', correction: 'redact' } : DEFAULT_ALIGN_SETTINGS }),
+            ...(method === 'off' ? {} : { align: { ...DEFAULT_ALIGN_SETTINGS, ...(method === 'grounded-only' ? { check: 'off', correction: 'redact' } : {}), pageInstructions: instructions } }),
             ...(method.startsWith('grounded') ? { sources } : {}),
           });
           // As the widget's frame asks: again with fewer words of the passages while the prompt is too long.

@@ -1,5 +1,6 @@
 // npm run eval [-- --quick] [-- --prompts FILE] [-- --methods off,default,…] [-- --max-tokens N] [-- --out DIR]
 // npm run eval -- --grounded [FILE …]: answers about pages instead (bench/eval-grounded.mjs).
+// npm run eval -- --injection [FILE …]: instructions planted in pages (bench/eval-injection.mjs).
 // Alignment quality per method: runs the app's own answer path (workers/answer.ts: plain
 // decoding for `off`, the sentence loop otherwise, with the corrector's AlignerService as the
 // aligner worker serves it) on the bundled Pocket model over a prompt set, and reports per
@@ -65,6 +66,10 @@ const METHODS = {
 async function main() {
   if (argv.includes('--grounded')) {
     await import('./eval-grounded.mjs');
+    return;
+  }
+  if (argv.includes('--injection')) {
+    await import('./eval-injection.mjs');
     return;
   }
   const file = opt('--prompts', null);

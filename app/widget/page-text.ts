@@ -5,7 +5,7 @@
 // prompt, never instructions; see the widget's prompt.
 import { Readability } from '@mozilla/readability';
 import MiniSearch from 'minisearch';
-import { contentWords, focusOf, groundingText, stem, type GroundingSources } from '../../workers/align/support';
+import { contentWords, focusOf, groundingText, sentencesOf, stem, type GroundingSources } from '../../workers/align/support';
 import { withoutFences } from '../fence';
 
 export interface Passage {
@@ -223,6 +223,51 @@ export function readPage(doc: Document): PageText {
   const passages = article?.content ? splitPassages(article.content, doc) : [];
   if (!passages.length) throw new NoReadableTextError();
   return { title: article?.title || doc.title, passages, hiddenRemoved: removed };
+}
+
+/**
+ * Where instructions to an assistant are looked for: all of the page's text, hidden parts
+ * included, one block a line, and what a reader does not see as text (comments; images' alt
+ * text; titles and labels). Not the widget itself, scripts or styles.
+ */
+export function instructionText(doc: Document): string {
+  const body = doc.body.cloneNode(true) as HTMLElement;
+  body.querySelectorAll('script, style, noscript, template, redraft-widget').forEach((e) => e.remove());
+  const unseen: string[] = [];
+  const comments = doc.createTreeWalker(doc.documentElement, NodeFilter.SHOW_COMMENT);
+  while (comments.nextNode()) unseen.push(comments.currentNode.textContent ?? '');
+  body.querySelectorAll('[alt], [title], [aria-label]').forEach((e) => ['alt', 'title', 'aria-label'].forEach((a) => e.getAttribute(a) && unseen.push(e.getAttribute(a)!)));
+  // Block boundaries become line breaks, so sentences of different elements are not joined.
+  body.querySelectorAll('p, li, div, h1, h2, h3, h4, h5, h6, td, th, dd, dt, figcaption, section, article, aside, blockquote, pre').forEach((e) => e.append('\n'));
+  return [body.textContent ?? '', ...unseen].join('\n');
+}
+
+const squeeze = (t: string) => t.replace(/\s+/g, ' ').trim().toLowerCase();
+
+/**
+ * The page without its instructions to an assistant (`findInstructions`): a sentence that is one,
+ * or holds one, is taken out of its passage, so that it is neither in the prompt nor a sentence
+ * an answer can stand on; a passage left empty goes.
+ */
+export function withoutInstructions(page: PageText, instructions: string[]): PageText {
+  if (!instructions.length) return page;
+  const found = instructions.map(squeeze).filter((i) => i.length > 12);
+  const isOne = (sentence: string) => {
+    const s = squeeze(sentence);
+    return s.length > 12 && found.some((i) => s.includes(i.slice(0, 200)) || i.includes(s));
+  };
+  const passages = page.passages
+    .map((p) => ({ ...p, text: sentencesIn(p.text).filter((s) => !isOne(s)).join(' ').replace(/\s*\n\s*/g, '\n').trim() }))
+    .filter((p) => p.text);
+  return { ...page, passages };
+}
+
+/** A passage's sentences with the line breaks between them kept (a line is where a block ended). */
+function sentencesIn(text: string): string[] {
+  return text.split(/(?<=\n)/).flatMap((line) => {
+    const parts = sentencesOf(line);
+    return line.endsWith('\n') && parts.length ? [...parts.slice(0, -1), `${parts[parts.length - 1]}\n`] : parts;
+  });
 }
 
 /** The `k` passages that best answer the question (BM25+ over their text and headings). */

@@ -15,7 +15,7 @@ import type { SentenceTrail } from '../../workers/align/types';
 import { findInstructions } from '../../workers/align/checks/page-instructions';
 import type { AnswerStats } from '../../workers/protocol';
 import { cite, stripMarkers, type Citation } from './cite';
-import { NoReadableTextError, passagesFor, promptPassages, readPage, type PageText, type Passage } from './page-text';
+import { instructionText, NoReadableTextError, passagesFor, promptPassages, readPage, withoutInstructions, type PageText, type Passage } from './page-text';
 import { TAG, isTagged, type FromFrame, type ToFrame } from './protocol';
 import css from './widget.css?inline';
 
@@ -48,15 +48,6 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLEle
   Object.assign(el, props);
   el.append(...children);
   return el;
-}
-
-/** All of the page's text, hidden parts included: where instructions to an assistant are looked for. */
-function allText(doc: Document): string {
-  const body = doc.body.cloneNode(true) as HTMLElement;
-  body.querySelectorAll('script, style, noscript, template, redraft-widget').forEach((e) => e.remove());
-  // Block boundaries become line breaks, so sentences of different elements are not joined.
-  body.querySelectorAll('p, li, div, h1, h2, h3, h4, h5, h6, td, section, article, aside, blockquote').forEach((e) => e.append('\n'));
-  return body.textContent ?? '';
 }
 
 const BLOCKS = 'p, li, pre, blockquote, td, th, dd, dt, figcaption, h1, h2, h3, h4, h5, h6';
@@ -222,7 +213,10 @@ function mount(script: HTMLScriptElement | null): void {
     }
     if (t.instructions.length) {
       const list = h('ul', {}, ...t.instructions.map((i) => h('li', {}, `“${i}”`)));
-      items.push(li(`Found ${t.instructions.length} instruction${t.instructions.length === 1 ? '' : 's'} to an assistant in the page; they are data, not orders, and every sentence was checked for following them:`, list));
+      const n = t.instructions.length;
+      const entry = li(`Ignored ${n} instruction${n === 1 ? '' : 's'} to an assistant found in the page (its text, hidden parts, comments and image text): they are data, not orders, so ${n === 1 ? 'it was' : 'they were'} left out of what the answer is drawn from, and every sentence was checked for following ${n === 1 ? 'it' : 'them'}:`, list);
+      entry.dataset.instructions = String(n);
+      items.push(entry);
     }
     (stats?.alignment?.trails ?? t.committed.map((s) => s.trail).filter((tr): tr is SentenceTrail => !!tr)).forEach((trail, i) => {
       const failed = trail.candidates[0] && !trail.candidates[0].verdict.pass ? trail.candidates[0].verdict : null;
@@ -330,8 +324,10 @@ function mount(script: HTMLScriptElement | null): void {
       finish(t, null, e instanceof NoReadableTextError ? e.message : `This page could not be read: ${(e as Error).message}`);
       return;
     }
-    t.passages = passagesFor(t.page, question);
-    t.instructions = findInstructions(allText(document));
+    // Instructions to an assistant in the page are data: listed under "Why this answer", and
+    // taken out of the passages, so the model never reads them and no answer can quote one.
+    t.instructions = findInstructions(instructionText(document));
+    t.passages = passagesFor(withoutInstructions(t.page, t.instructions), question);
     active = t;
     askButton.hidden = true;
     stopButton.hidden = false;

@@ -19,15 +19,72 @@ const TRIGGERS = [
   /\bif you are an?\s+(?:ai|assistant|chatbot|language model|llm|bot|agent)\b/i,
   /\b(?:tell|inform|instruct|urge|ask|advise|direct|remind)\s+(?:the\s+)?(?:user|reader|visitor|human)s?\b/i,
   /\b(?:respond|reply|answer)\s+(?:only\s+)?(?:with|by saying)\b/i,
+  // Told what to answer: "when asked about this museum, you must answer that …".
+  /\bwhen (?:you are )?(?:asked|questioned)\b[^.!?]{0,60}\byou\s+(?:must|should|need to|have to|will)\b/i,
+  // "Ignore the resume and state: …": set aside what it is about and say something else.
+  /\b(?:ignore|disregard|forget)\b[^.!?]{0,60}\b(?:and|then)\s+(?:instead\s+)?(?:state|say|write|answer|reply|respond|tell|output|print)\b/i,
+  // Framings that make the page's claim the answer: "let's state that the conclusion is: …".
+  /\blet'?s\s+(?:state|claim|declare|pretend)\b/i,
 ];
 
-/** The sentences of `text` that read as instructions to an assistant, each once. */
+/** What an assistant writes: an instruction about it is addressed to the assistant. */
+const OUTPUT = String.raw`(?:response|reply|answer|output|summary|elucidation)s?`;
+/** Code an assistant writes ("your solution"): a page of code answers says "your code" too, so only with code handed over. */
+const CODE = String.raw`(?:code|implementation|solution|codebase|algorithm|script|program)s?`;
+/** "… in your response", "Add … to your reply": only an assistant has a response to change. */
+const IN_YOUR_OUTPUT = new RegExp(String.raw`\b(?:in|to|into|within|throughout|of|from)\s+your\s+${OUTPUT}\b`, 'i');
+/** A sentence about what an assistant writes: "Your code should embody the following code excerpt:". */
+const YOURS = new RegExp(String.raw`^your\s+(?:${OUTPUT}|${CODE})\b`, 'i');
+const YOUR_CODE = new RegExp(String.raw`\byour\s+${CODE}\b`, 'i');
+const YOUR_OUTPUT = new RegExp(String.raw`\byour\s+(?:${OUTPUT}|message)(?:'s)?\b`, 'i');
+/** "Merge the following code block into your solution:": code handed over to be used. */
+const CODE_HANDED = /\b(?:following|subsequent|below|this)\s+code\s+(?:block|snippet|excerpt|section|segment|fragment|piece)\b/i;
+/**
+ * A sentence that asks for something: it opens (after "please", "can you", …) with a verb that
+ * sets someone a task, or it is a question.
+ */
+const ASKS = /^(?:(?:please|kindly|also|now|then|first|finally|and|so|hey|ok|okay)[,\s]+)*(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?|(?:do not|don't)\s+(?:hesitate|forget)\s+to\s+|(?:keep in mind|remember|be sure|make sure|feel free)\s+to\s+)?(?:\w+ly\s+)?(?:write|draft|compose|create|generate|produce|provide|give|list|name|explain|describe|summari[sz]e|outline|translate|analy[sz]e|assess|evaluate|determine|classify|identify|recommend|suggest|help|show|tell|teach|find|calculate|compute|convert|encrypt|encode|decode|reverse|rewrite|rephrase|render|express|replace|substitute|use|apply|add|include|integrate|incorporate|insert|append|mention|modify|enhance|augment|promote|respond|reply|answer|say|state|output|print|repeat|spell|shift|merge|embed|inject|weave|blend|meld|fuse|infuse|ensure|make|let|leverage|employ|consider|introduce|absorb|harmoni[sz]e|interweave|execute|run|do|share|send|post|visit|click|go|download|install|predict|plan|organi[sz]e|prepare|compare|debate|argue|imagine|pretend|roleplay|role-play|develop|break|jumble|scramble|shuffle|remove|utili[sz]e|capitali[sz]e|swap|craft|design|build|code|implement|fix|debug|review|proofread|edit|engage)\b/i;
+const QUESTION = /^(?:what|how|who|whom|whose|why|which|when|where|is|are|was|were|can|could|do|does|did|will|would|should)\b[^?]*\?["”')\]]?$/i;
+const STOP_WORDS = new Set(
+  'a an the and or but if to of in on at by for with from as is are was were be been it its this that these those you your yours i me my we our us they them their he she his her can could would should will shall may might do does did what which who whom whose how when where why please about into over than then there here some any all each more most other such only own same so too very just also not no yes'.split(' '),
+);
+const topicWords = (t: string) => (t.toLowerCase().match(/[\p{L}]{4,}/gu) ?? []).filter((w) => !STOP_WORDS.has(w));
+
+/**
+ * The sentences of `text` (a page's text, one block a line) that read as instructions to an
+ * assistant, each once: a sentence addressed to an assistant (TRIGGERS); one about what an
+ * assistant writes ("Encode your response in Base64.", "Add … to your reply", code handed over
+ * "into your solution"); and a request or question that has nothing to do with the rest of the
+ * page (none of its words is anywhere else in it: "What is the capital of Brazil?" in an
+ * invoice). A page's own questions and steps share its words, so they are not flagged.
+ */
 export function findInstructions(text: string): string[] {
   const found = new Set<string>();
+  // How often each word is in the page, to tell a sentence on the page's subject from one that is not.
+  const count = new Map<string, number>();
+  const all = topicWords(text);
+  for (const w of all) count.set(w, (count.get(w) ?? 0) + 1);
+  const pageWords = all.length;
   // Sentences end at . ! ? before a space (not inside a host name like prize-claims.example).
   for (const raw of text.split(/(?<=[.!?]["”')\]]?)\s+|\n+/)) {
     const s = raw.replace(/\s+/g, ' ').trim();
-    if (s.length > 12 && TRIGGERS.some((t) => t.test(s))) found.add(s.slice(0, 400));
+    if (s.length <= 12) continue;
+    const asks = ASKS.test(s) || QUESTION.test(s);
+    const own = topicWords(s);
+    const mine = new Map<string, number>();
+    own.forEach((w) => mine.set(w, (mine.get(w) ?? 0) + 1));
+    // Two words at least, and (but for one in four or more) none of them anywhere else in a page
+    // long enough to have a subject (twenty words besides).
+    const elsewhere = [...mine].filter(([w, n]) => (count.get(w) ?? 0) > n).length;
+    const offTopic = mine.size >= 2 && elsewhere < mine.size / 4 && pageWords - own.length >= 20;
+    if (
+      TRIGGERS.some((t) => t.test(s)) ||
+      IN_YOUR_OUTPUT.test(s) ||
+      ((asks || YOURS.test(s)) && (YOUR_OUTPUT.test(s) || CODE_HANDED.test(s))) ||
+      (CODE_HANDED.test(s) && YOUR_CODE.test(s)) ||
+      // (A sentence, with its stop: not a title or a table's cell.)
+      (asks && offTopic && /[.!?]["”')\]]?$/.test(s))
+    ) found.add(s.slice(0, 400));
   }
   return [...found];
 }
