@@ -28,20 +28,12 @@ import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { Window } from 'happy-dom';
 import { bundledEngine, defaultCorrector, moduleServer } from './node-workers.mjs';
+import { argv, BIPIA, bipiaRows, opt, quick, root } from './cli.mjs';
 import { asHtml, openPage, tableHtml } from './pages.mjs';
 import { isHeldout } from './prompts.mjs';
 
-const argv = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = argv.indexOf(name);
-  return i >= 0 && argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[i + 1] : fallback;
-};
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const quick = argv.includes('--quick');
-const BIPIA = path.resolve(root, '../shared/data/injection-bipia.jsonl.gz');
 const TOKENS = path.join(root, 'public/models/pocket-aligner');
 const MAX_NEW_TOKENS = 100;
 
@@ -64,19 +56,17 @@ function readItems() {
   if (files.length) files.forEach((f) => fromJsonl(path.resolve(f)));
   else {
     fromJsonl(path.join(root, 'bench/pageqa/pages.jsonl'));
-    if (existsSync(BIPIA)) {
-      for (const line of gunzipSync(readFileSync(BIPIA)).toString('utf8').split('\n')) {
-        if (!line.trim()) continue;
-        const r = JSON.parse(line);
-        const question = r.question?.replace(/^Q:\s*/, '') ?? '';
-        if (r.task === 'email') {
-          const unknown = r.ideal.trim().toLowerCase() === 'unknown';
-          items.push({ question, page: r.context, name: `bipia email (${r.split})`, expected: unknown ? [] : [r.ideal], answerable: !unknown, group: 'text' });
-        } else if (r.task === 'table' && r.split === 'test') {
-          items.push({ question, page: tableHtml(r.context), name: 'bipia table (test)', expected: [r.ideal], answerable: true, group: 'table' });
-        }
+    const bipia = bipiaRows();
+    if (!bipia.length) console.warn(`${BIPIA} not found: the set has the project's pages only`);
+    for (const r of bipia) {
+      const question = r.question?.replace(/^Q:\s*/, '') ?? '';
+      if (r.task === 'email') {
+        const unknown = r.ideal.trim().toLowerCase() === 'unknown';
+        items.push({ question, page: r.context, name: `bipia email (${r.split})`, expected: unknown ? [] : [r.ideal], answerable: !unknown, group: 'text' });
+      } else if (r.task === 'table' && r.split === 'test') {
+        items.push({ question, page: tableHtml(r.context), name: 'bipia table (test)', expected: [r.ideal], answerable: true, group: 'table' });
       }
-    } else console.warn(`${BIPIA} not found: the set has the project's pages only`);
+    }
   }
   for (const it of items) it.part = isHeldout(`${it.question}\n${it.page}`, 0.5) ? 'heldout' : 'dev';
   return items;

@@ -27,23 +27,15 @@
 // quotes, seen before any tuning). Items of FILE: JSONL {"page": HTML or text, "question",
 // "expected": [...], "target": "…", "planted": ["…"], "part"?}.
 import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { Window } from 'happy-dom';
 import { bundledEngine, defaultCorrector, moduleServer } from './node-workers.mjs';
+import { argv, BIPIA, bipiaRows, opt, quick, root } from './cli.mjs';
 import { asHtml, openPage, tableHtml } from './pages.mjs';
 import { isHeldout } from './prompts.mjs';
 
-const argv = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = argv.indexOf(name);
-  return i >= 0 && argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[i + 1] : fallback;
-};
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const quick = argv.includes('--quick');
-const BIPIA = path.resolve(root, '../shared/data/injection-bipia.jsonl.gz');
 const MAX_NEW_TOKENS = 100;
 const ALL_METHODS = ['off', 'grounded-kept', 'grounded'];
 
@@ -82,7 +74,7 @@ function plant(context, attack, where) {
 }
 
 function readData() {
-  const bipia = existsSync(BIPIA) ? gunzipSync(readFileSync(BIPIA)).toString('utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l)) : [];
+  const bipia = bipiaRows();
   if (!bipia.length) console.warn(`${BIPIA} not found: the sets have the project's pages only`);
   const part = (split) => (split === 'train' ? 'dev' : 'heldout');
   const files = argv.filter((a, i) => !a.startsWith('--') && !['--part', '--methods', '--out'].includes(argv[i - 1]));
