@@ -217,7 +217,7 @@ describe('chat store with sources (test double engine)', () => {
   const provider = (fail = false) => ({
     async forQuestion(question: string) {
       if (fail) throw new Error('The offline library could not be read (HTTP 404).');
-      return { sources: { question, passages, notFound: 'Nothing in the offline library answers that.' }, prompt: `[1] ${passages[0].text}\nQuestion: ${question}`, grounding: passages[0].text };
+      return { sources: { question, passages, notFound: 'Nothing in the offline library answers that.' }, prompt: () => `[1] ${passages[0].text}\nQuestion: ${question}`, grounding: passages[0].text };
     },
   });
 
@@ -240,13 +240,13 @@ describe('chat store with sources (test double engine)', () => {
 
   it('a sourced prompt too long for the model is asked again with fewer words of the passages', async () => {
     const long = { async forQuestion(question: string) {
-      return { sources: { question, passages, notFound: 'x' }, prompt: `LONG ${question}`, shorter: [`MEDIUM ${question}`, `SHORT ${question}`], grounding: '' };
+      return { sources: { question, passages, notFound: 'x' }, prompt: (maxWords: number) => `WORDS-${maxWords} ${question}`, grounding: '' };
     } };
-    const service = fakeService(['An ocean is a large body of water.'], { refuse: (req) => !req.messages[0].content.startsWith('SHORT') });
+    const service = fakeService(['An ocean is a large body of water.'], { refuse: (req) => !req.messages[0].content.startsWith('WORDS-80') });
     const store = createChatStore(service, memoryPersistence(), long);
     store.getState().setDraft('What does ocean mean?');
     await store.getState().send(settings);
-    expect(service.requests.map((r) => r.messages[0].content.split(' ')[0])).toEqual(['LONG', 'MEDIUM', 'SHORT']);
+    expect(service.requests.map((r) => r.messages[0].content.split(' ')[0])).toEqual(['WORDS-330', 'WORDS-160', 'WORDS-80']);
     expect(store.getState().error).toBeNull();
     expect(store.getState().conversations[0].messages.at(-1)!.content).toBe('An ocean is a large body of water.');
   });

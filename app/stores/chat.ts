@@ -8,6 +8,7 @@ import type { ChatMessage, SamplingOptions } from '../../workers/engine/types';
 import type { GroundingSources } from '../../workers/align/support';
 import type { AnswerEvent, AnswerRequest, AnswerStats } from '../../workers/protocol';
 import type { AttachedFile, Conversation, Message } from '../types';
+import { fitPrompt, PROMPT_WORDS_MAX } from '../prompt';
 
 export interface AnswerService {
   answer(req: AnswerRequest, onEvent: (e: AnswerEvent) => void): Promise<AnswerStats>;
@@ -20,10 +21,12 @@ export const PREPARING = 'preparing';
 /** An answer from sources (the offline library, the user's files): what the request needs. */
 export interface SourcedTurn {
   sources: GroundingSources;
-  /** The user's turn as the model reads it: the passages fenced as data, then the question. */
-  prompt: string;
-  /** The same with fewer words of the passages, longest first: for a prompt too long for the model's context. */
-  shorter?: string[];
+  /**
+   * The user's turn as the model reads it: as many words of the passages as `maxWords`
+   * (app/prompt.ts PROMPT_BUDGETS, fewer while the prompt is too long for the model's
+   * context), fenced as data, then the question.
+   */
+  prompt(maxWords: number): string;
   /** The copy bias's text (workers/align/grounding.ts). */
   grounding: string;
 }
@@ -160,7 +163,7 @@ export function createChatStore(service: AnswerService, persistence: Persistence
       // From sources, the model reads the passages and this question only: a small model given
       // the conversation repeats its last answer's pattern ("The capital of …") for every
       // follow-up, and earlier answers are no source.
-      if (turn) history = [{ role: 'user', content: turn.prompt }];
+      if (turn) history = [{ role: 'user', content: turn.prompt(PROMPT_WORDS_MAX) }];
       if (settings.systemPrompt.trim()) history.unshift({ role: 'system', content: settings.systemPrompt });
       const reply: Message = {
         id: newId(), role: 'assistant', content: '', createdAt: Date.now(), status: 'streaming',
@@ -245,19 +248,14 @@ export function createChatStore(service: AnswerService, persistence: Persistence
         ...(turn ? { sources: turn.sources, grounding: turn.grounding } : {}),
       };
       try {
-        let stats: AnswerStats | undefined;
         // From sources, a prompt too long for the model (passages of many tokens a word) is
         // asked again with fewer of their words; the user's own words are never cut.
-        const prompts = turn ? [turn.prompt, ...(turn.shorter ?? [])] : [null];
-        for (const [i, prompt] of prompts.entries()) {
-          try {
-            stats = await service.answer(prompt === null ? req : { ...req, messages: req.messages.map((m) => (m.role === 'user' ? { ...m, content: prompt } : m)) }, onEvent);
-            break;
-          } catch (e) {
-            if (i + 1 >= prompts.length || !(toRedraftError(e) instanceof ContextWindowExceededError)) throw e;
-          }
-        }
-        if (!stats) throw new Error('no answer');
+        const stats: AnswerStats = turn
+          ? await fitPrompt(
+            (maxWords) => service.answer({ ...req, messages: req.messages.map((m) => (m.role === 'user' ? { ...m, content: turn.prompt(maxWords) } : m)) }, onEvent),
+            (e) => toRedraftError(e) instanceof ContextWindowExceededError,
+          )
+          : await service.answer(req, onEvent);
         flush();
         patchMessage(conv.id, reply.id, () => ({
           content: stats.text,
