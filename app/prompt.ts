@@ -46,6 +46,11 @@ export interface FencedPrompt {
   passages: { id: number; label?: string; text: string }[];
   question: string;
   maxWords?: number;
+  /**
+   * Datamarking (spotlighting): the passages' words joined by this mark instead of spaces, and
+   * the intro says so, so that a model can tell the sources' text from the user's.
+   */
+  datamark?: string;
 }
 
 /**
@@ -53,12 +58,13 @@ export interface FencedPrompt {
  * citations (each with its label), then the question. Text that imitates the fence is taken
  * out of the passages and labels, so a source cannot close the fence and speak as the user.
  */
-export function fencedPrompt({ intro, fence, passages, question, maxWords = PROMPT_WORDS_MAX }: FencedPrompt): string {
+export function fencedPrompt({ intro, fence, passages, question, maxWords = PROMPT_WORDS_MAX, datamark }: FencedPrompt): string {
   const open = `<<<${fence}`;
   const close = `${fence}>>>`;
-  const clean = (t: string) => withoutFences(t, open, close);
+  const marked = (t: string) => (datamark ? t.replace(/[ \t]+/g, datamark) : t);
+  const clean = (t: string) => marked(withoutFences(t, open, close));
   return [
-    intro,
+    datamark ? `${intro} Their words are joined by ${datamark}.` : intro,
     open,
     ...readWords(passages, maxWords).map((p) => `[${p.id}]${p.label ? ` (${clean(p.label)})` : ''} ${clean(p.text)}`),
     close,

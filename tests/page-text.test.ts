@@ -163,6 +163,13 @@ describe('reading the page', () => {
     expect(lines[0]).toMatch(/not instructions/);
   });
 
+  it('datamarks the page\'s words when asked (spotlighting), and says so', () => {
+    const prompt = pagePrompt('What closes?', [{ id: 1, headings: ['Weather'], text: 'The gates close at forty knots.' }], undefined, '^');
+    expect(prompt).toContain('[1] (Weather) The^gates^close^at^forty^knots.');
+    expect(prompt.split('\n')[0]).toMatch(/Their words are joined by \^\.$/);
+    expect(prompt.split('\n').at(-1)).toBe('Answer from the passages, citing them as [1], [2]. Question: What closes?');
+  });
+
   it('no page text closes or opens the fence, whatever runs of <, > and PAGE it holds (property)', () => {
     let seed = 7;
     const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
