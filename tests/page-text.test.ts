@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { findInstructions } from '../workers/align/checks/page-instructions';
 import { NoReadableTextError, fitPrompt, instructionText, withoutInstructions, pagePrompt, passagesFor, PROMPT_WORDS_MAX, promptPassages, readPage, retrieve, splitPassages } from '../app/widget/page-text';
 import { cite, stripMarkers } from '../app/widget/cite';
-import { sentencesOf } from '../workers/align/support';
+import { sentencesOf, SourceIndex } from '../workers/align/support';
 
 const para = (topic: string, n = 40) => `<p>${Array.from({ length: n }, (_, i) => `${topic} fact ${i}.`).join(' ')}</p>`;
 
@@ -93,6 +93,13 @@ describe('reading the page', () => {
   it('list items and table cells without a stop are sentences of their own', () => {
     const [p] = splitPassages('<ul><li>Capacity 1.7 litres</li><li>Power 2200 watts</li></ul><table><tr><th>Weight</th><td>1.3 kilograms</td></tr><tr><th>Cable length</th><td>75 centimetres</td></tr></table><p>It boils fast.</p>', document);
     expect(sentencesOf(p.text)).toEqual(['Capacity 1.7 litres', 'Power 2200 watts', 'Weight 1.3 kilograms', 'Cable length 75 centimetres', 'It boils fast.']);
+  });
+
+  it('every block ends its line, so an answer going on from one entry does not go on into the next', () => {
+    const [p] = splitPassages('<dl><dt>nobody</dt><dd><p>Daemons that need not own files run as user nobody. It owns no files.</p></dd><dt>postfix</dt><dd><p>Used by the postfix mail server.</p></dd></dl><ul><li>One step.</li><li>Two steps.</li></ul>', document);
+    expect(p.text.split('\n').map((l) => l.trim())).toEqual(['nobody Daemons that need not own files run as user nobody. It owns no files.', 'postfix Used by the postfix mail server.', 'One step.', 'Two steps.']);
+    const index = new SourceIndex([{ id: 1, text: p.text }]);
+    expect(index.sentences.map((s) => s.opensBlock)).toEqual([false, false, true, true, true]);
   });
 
   it('a table under a row of column names reads a row as a statement, each cell named by its column', () => {

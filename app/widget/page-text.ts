@@ -200,10 +200,12 @@ export function splitPassages(html: string, doc: Document): Passage[] {
     }
     if (!words.length) under = headings.filter(Boolean);
     const block = text.split(' ');
-    // A block that ends without a stop (a list item, a table row) still ends there: a line
-    // break, so its words are a sentence of their own, not the start of the next block's. A
-    // table's cells end at the end of their row, a term at the end of its description.
-    if (!rowGoesOn && el.tagName !== 'DT' && !/[.!?:;]["')\]]?$/.test(block[block.length - 1])) block[block.length - 1] += '\n';
+    // A block (a paragraph, a list item, a table row, an entry of a glossary) ends with a line
+    // break: one without a stop is a sentence of its own, not the start of the next block's,
+    // and an answer that goes on from a block's last sentence does not go on into the next
+    // block (the next item of a list, the next user of a table of users). A table's cells end
+    // at the end of their row, a term at the end of its description.
+    if (!rowGoesOn && el.tagName !== 'DT') block[block.length - 1] += '\n';
     for (const w of block) {
       words.push(w);
       // Cut at a sentence end once long enough, or anywhere when far too long.
