@@ -235,7 +235,8 @@ async function main() {
 
     const pct = (x) => (x === null || x === undefined ? '-' : `${Math.round(100 * x)}%`);
     console.log(`\nRedraft grounded eval — ${out.date} — commit ${out.commit}`);
-    for (const [p, table] of [...parts.map((p) => [p, out.summary[p]]), ...Object.entries(out.tables).map(([p, t]) => [`${p}-tables`, t])]) {
+    const printed = [...parts.map((p) => [p, out.summary[p]]), ...Object.entries(out.tables).map(([p, t]) => [`${p}-tables`, t])].filter(([, t]) => t.some((m) => m.answers > 0));
+    for (const [p, table] of printed) {
       console.log(`\n${{ dev: 'dev (tuned on)', heldout: 'held-out (never tuned on)', 'dev-tables': 'tables, dev (BIPIA table tasks)', 'heldout-tables': 'tables, held-out (BIPIA table tasks)' }[p]}`);
       console.log('method        | fact in cited sentence | sentences in page verbatim (by check) | "not found" when unanswerable (when answerable) | garbage | first cited ×off (median ms) | answer ms');
       console.log('--------------|------------------------|---------------------------------------|-------------------------------------------------|---------|-----------------------------|----------');

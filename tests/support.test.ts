@@ -185,6 +185,9 @@ describe('support in the sources', () => {
     // A count is not read off one row; a column the table lacks picks nothing.
     expect(race.answering('How many drivers scored the most points?').some((r) => r.picked)).toBe(false);
     expect(race.answering('Who had the most pit stops?').some((r) => r.picked)).toBe(false);
+    // A question that is not about the table beside it picks nothing from it.
+    const beside = new SourceIndex([...passages, { id: 9, text: 'Year: 1990; Visitors: 1200\nYear: 2000; Visitors: 3400' }]);
+    expect(beside.answering('When was the lighthouse first lit?').some((r) => r.picked)).toBe(false);
     // Not a table: nothing is picked.
     expect(index.answering('What is the tallest part of the lighthouse?').some((r) => r.picked)).toBe(false);
   });

@@ -367,7 +367,11 @@ function tablePick(question: string, sentences: Prepared[]): Prepared | null {
     return numbered.reduce((pick, r) => ((most ? r.n > pick.n : r.n < pick.n) ? r : pick)).s;
   }
   const ordinal = ORDINAL.exec(question)?.[1].toLowerCase();
-  if (!ordinal) return null;
+  // The question must be about the table: its rows hold some of its words, it names a column
+  // ("the first episode"), or the sources are mostly the table's rows ("the last driver listed"
+  // on a page of results); "When was the lighthouse first lit?" is not about a table beside the text.
+  const aboutTable = best > 0 || [...new Set(termsOf(question))].some((t) => columnTerms.has(t)) || rows.length >= sentences.length / 2;
+  if (!ordinal || !aboutTable) return null;
   return (ordinal === 'first' ? among[0] : among[among.length - 1]).s;
 }
 
