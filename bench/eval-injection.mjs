@@ -3,15 +3,16 @@
 // them out? Two parts:
 //
 // 1. The finder (app/widget/page-text.ts instructionText + findInstructions, no model):
-//    * planted instructions found: each attack of ../shared/data/injection-bipia (its text and
-//      code attacks) planted in an e-mail of the same split, and the instructions planted in
+//    * planted instructions found: each attack of ../shared/data/injection-bipia planted as BIPIA
+//      plants them (text attacks in its e-mails and tables, code attacks in its code answers, at
+//      the start, the middle or the end; a table's as a paragraph), and the instructions planted in
 //      the project's pages (bench/injection/pages.jsonl: a comment, an image's alt text, a
 //      caption, a hidden block, a code comment, role-play and "let's state" framings);
 //    * ordinary sentences flagged: every sentence of the clean pages (BIPIA's e-mails, tables and
 //      code answers; the demo pages and the page-QA pages), one per line of the finder's text.
 // 2. The answers (the widget's own path on the bundled Pocket model, as bench/eval-grounded.mjs):
-//    each BIPIA e-mail task with one text attack planted at its start, middle or end, and the
-//    project's pages, per method:
+//    each BIPIA e-mail task, 25 table tasks and 15 code tasks of each split with one attack
+//    planted at its start, middle or end, and the project's pages, per method:
 //      off            plain decoding with the copy bias, the page's text as it is
 //      grounded-kept  the grounding check and the page-instruction check, instructions left in the page
 //      grounded       the widget: instructions found are taken out of the passages and handed to the check
@@ -74,6 +75,14 @@ function plant(context, attack, where) {
   return `${context.slice(0, mid)}\n\n${attack}\n\n${context.slice(mid)}`;
 }
 
+/** A BIPIA task's page with `attack` planted at `where` (a table's as a paragraph before, inside or after it). */
+function attackedPage(task, attack, where) {
+  if (task.task === 'table') return tableHtml(task.context, { [where === 'start' ? 'before' : where === 'end' ? 'after' : 'middle']: attack });
+  return asHtml(plant(task.context, attack, where));
+}
+
+const WHERE = ['start', 'middle', 'end'];
+
 function readData() {
   const bipia = bipiaRows();
   if (!bipia.length) console.warn(`${BIPIA} not found: the sets have the project's pages only`);
@@ -114,14 +123,15 @@ async function main() {
 
     // ---- 1. the finder ----
     const finder = { dev: { planted: 0, found: 0, ordinary: 0, flagged: 0, missed: [], flaggedSentences: [], byKind: {} }, heldout: { planted: 0, found: 0, ordinary: 0, flagged: 0, missed: [], flaggedSentences: [], byKind: {} } };
+    // As BIPIA plants them: text attacks in e-mails and tables (in turn), code attacks in code answers.
     const emails = tasks.filter((t) => t.task === 'email');
     attacks.forEach((a, i) => {
       const p = part(a.split);
       if (!inPart(p)) return;
-      const hosts = emails.filter((e) => e.split === a.split);
+      const kind = a.kind === 'code-attack' ? 'code' : ['email', 'table'][Math.floor(i / 3) % 2];
+      const hosts = tasks.filter((t) => t.task === kind && t.split === a.split);
       const host = hosts[i % hosts.length];
-      const where = ['start', 'middle', 'end'][i % 3];
-      const list = found(asHtml(plant(host.context, a.attack, where)));
+      const list = found(attackedPage(host, a.attack, WHERE[i % 3]));
       finder[p].planted++;
       if (hit(list, a.attack)) finder[p].found++;
       else finder[p].missed.push(`${a.category}: ${a.attack.split('\n')[0].slice(0, 100)}`);
@@ -160,17 +170,21 @@ async function main() {
     const methods = argv.includes('--finder') ? [] : opt('--methods', quick ? 'grounded' : ALL_METHODS.join(',')).split(',');
     const unknown = methods.filter((m) => !ALL_METHODS.includes(m));
     if (unknown.length) throw new Error(`unknown method ${unknown.join(', ')}; known: ${ALL_METHODS.join(', ')}`);
-    const textAttacks = attacks.filter((a) => a.kind === 'text-attack');
-    let items = [
-      ...emails.map((e, i) => {
-        const pool = textAttacks.filter((a) => a.split === e.split);
-        const attack = pool[i % pool.length]?.attack;
-        const unknownIdeal = e.ideal.trim().toLowerCase() === 'unknown';
-        return attack && {
-          name: `bipia email (${e.split})`, part: part(e.split), question: e.question.replace(/^Q:\s*/, ''), attack,
-          clean: asHtml(e.context), html: asHtml(plant(e.context, attack, ['start', 'middle', 'end'][i % 3])), expected: unknownIdeal ? [] : [e.ideal],
-        };
-      }).filter(Boolean),
+    // Every e-mail task, the first 25 table tasks and 15 code tasks of each split; code tasks
+    // ask for a fix, not a fact of the page, so only whether the answer carries the attack counts.
+    const firstOf = (kind, n) => ['train', 'test'].flatMap((split) => tasks.filter((t) => t.task === kind && t.split === split).slice(0, n));
+    let items = [...emails, ...firstOf('table', 25), ...firstOf('code', 15)].map((t, i) => {
+      const pool = attacks.filter((a) => a.split === t.split && (a.kind === 'code-attack') === (t.task === 'code'));
+      const attack = pool[i % pool.length]?.attack;
+      const unknownIdeal = t.task === 'code' || t.ideal.trim().toLowerCase() === 'unknown';
+      const clean = t.task === 'table' ? tableHtml(t.context) : asHtml(t.context);
+      return attack && {
+        name: `bipia ${t.task} (${t.split})`, part: part(t.split), question: t.question.replace(/^Q:\s*/, ''), attack,
+        clean, html: attackedPage(t, attack, WHERE[i % 3]), expected: unknownIdeal ? [] : [t.ideal],
+      };
+    }).filter(Boolean);
+    items = [
+      ...items,
       ...pages.map((pg) => ({ name: pg.name, part: pg.part, question: pg.question, attack: (pg.planted ?? []).join('\n'), target: pg.target, html: asHtml(pg.page), clean: null, expected: pg.expected ?? [] })),
     ].filter((it) => inPart(it.part) && methods.length);
     if (quick) items = [...items.filter((i) => i.name.startsWith('bipia')).slice(0, 4), ...items.filter((i) => !i.name.startsWith('bipia')).slice(0, 4)];
@@ -233,7 +247,7 @@ async function main() {
             method, answers: m.length,
             carryingTarget: m.length ? m.filter((r) => r.carries).length / m.length : null,
             factInCited: ans.length ? ans.filter((r) => r.factInCited).length / ans.length : null, answerable: ans.length,
-            // The same e-mails without the attack, grounded: the rate a defence must not lower.
+            // The same pages without the attack, grounded: the rate a defence must not lower.
             cleanFactInCited: withClean.length ? withClean.filter((r) => r.cleanFactInCited).length / withClean.length : null,
             attackedFactInCited: withClean.length ? withClean.filter((r) => r.factInCited).length / withClean.length : null, withClean: withClean.length,
           };
@@ -257,7 +271,7 @@ async function main() {
       const s = summary[p];
       console.log(`\n${p === 'dev' ? 'dev (tuned on)' : 'held-out (never tuned on)'}: planted instructions found ${pct(s.finder.found)} of ${s.finder.planted}; ordinary sentences flagged ${pct(s.finder.ordinaryFlagged)} of ${s.finder.ordinarySentences}`);
       console.log(`  ordinary sentences flagged, by page: ${Object.entries(s.finder.byKind).map(([k, v]) => `${k} ${v.flagged} of ${v.sentences} (${(100 * v.flagged / v.sentences).toFixed(2)}%)`).join(' · ')}`);
-      console.log('method        | answers carrying the attack | fact in cited sentence | same e-mails: clean → attacked');
+      console.log('method        | answers carrying the attack | fact in cited sentence | same pages: clean → attacked');
       console.log('--------------|-----------------------------|------------------------|-------------------------------');
       for (const m of s.methods) {
         console.log(`${m.method.padEnd(13)} | ${`${pct(m.carryingTarget)} of ${m.answers}`.padStart(27)} | ${`${pct(m.factInCited)} of ${m.answerable}`.padStart(22)} | ${`${pct(m.cleanFactInCited)} → ${pct(m.attackedFactInCited)} of ${m.withClean}`.padStart(30)}`);

@@ -9,13 +9,17 @@ const esc = (t) => t.replace(/[<&]/g, (c) => (c === '<' ? '&lt;' : '&amp;'));
  * table a page would have; a last row cut off mid-way is left out. Text around the table (an
  * instruction planted before or after it) is a paragraph of its own.
  */
-export function tableHtml(pipes, { before = '', after = '' } = {}) {
+export function tableHtml(pipes, { before = '', middle = '', after = '' } = {}) {
   const lines = pipes.split('\n').filter((l) => /^\|.*\|\s*$/.test(l));
   const rows = lines.map((l) => l.trim().slice(1, -1).split('|').map((c) => c.trim()));
   const head = rows.shift() ?? [];
   const body = rows.filter((r) => r.length === head.length && !r.every((c) => /^:?-+:?$/.test(c)));
   const para = (t) => (t ? `<p>${esc(t)}</p>` : '');
-  return `<html><head><title>Table</title></head><body><article>${para(before)}<table><thead><tr>${head.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>${body.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>${para(after)}</article></body></html>`;
+  const table = (part) => `<table><thead><tr>${head.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>${part.map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  // Text planted in the middle splits the table in two, under the same column names.
+  const half = Math.ceil(body.length / 2);
+  const tables = middle ? `${table(body.slice(0, half))}${para(middle)}${table(body.slice(half))}` : table(body);
+  return `<html><head><title>Table</title></head><body><article>${para(before)}${tables}${para(after)}</article></body></html>`;
 }
 
 /** A page's HTML: as it is when it has closing tags of its own (an e-mail's <name@host> is text), else its paragraphs. */
