@@ -25,6 +25,7 @@ const TRIGGERS = [
   /\b(?:ignore|disregard|forget)\b[^.!?]{0,60}\b(?:and|then)\s+(?:instead\s+)?(?:state|say|write|answer|reply|respond|tell|output|print)\b/i,
   // Framings that make the page's claim the answer: "let's state that the conclusion is: …".
   /\blet'?s\s+(?:state|claim|declare|pretend)\b/i,
+  /\blet'?s\s+(?:say|assume|agree)\s+(?:that\s+)?(?:the\s+|your\s+)?(?:answer|conclusion|result|summary|reply|response|verdict)\b/i,
 ];
 
 /** What an assistant writes: an instruction about it is addressed to the assistant. */
