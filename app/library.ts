@@ -3,7 +3,7 @@
 // model is too small to know facts: in chat it answers from the library's entries, each sentence
 // supported by one of them and cited, or says that nothing there answers (workers/align/support.ts).
 import MiniSearch from 'minisearch';
-import { contentWords, focusOf, type SourcePassage } from '../workers/align/support';
+import { americanSpellings, contentWords, focusOf, type SourcePassage } from '../workers/align/support';
 
 export interface LibraryEntry {
   id: number;
@@ -50,8 +50,10 @@ export function loadLibrary(url = `${import.meta.env.BASE_URL}library/library.js
 
 /** The entries that best match the question, numbered [1]… for citations. */
 export function lookUp(library: Library, question: string, k = LIBRARY_PASSAGES): SourcePassage[] {
+  // The library's words are WordNet's (American): "harbour" is looked up as "harbor" too.
+  const words = contentWords(focusOf(question)).flatMap((w) => [w, ...americanSpellings(w)]);
   return library.index
-    .search(contentWords(focusOf(question)).join(' '), { combineWith: 'OR' })
+    .search([...new Set(words)].join(' '), { combineWith: 'OR' })
     .slice(0, k)
     .map((hit, i) => {
       const e = library.byId.get(hit.id as number)!;

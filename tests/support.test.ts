@@ -2,7 +2,7 @@
 // word order, numbers, names, negation), which source sentences answer a question, and when
 // the sources do not answer it at all.
 import { describe, expect, it } from 'vitest';
-import { answerKind, askedPayment, paymentRoles, SourceIndex, sentencesOf, stem } from '../workers/align/support';
+import { americanSpellings, answerKind, askedPayment, paymentRoles, SourceIndex, sentencesOf, stem } from '../workers/align/support';
 
 const passages = [
   { id: 1, text: 'The Skerry Head lighthouse was built in 1871 on the northern cape. The tower is 41 metres tall and has 120 steps from the door to the lamp room.' },
@@ -17,6 +17,13 @@ describe('support in the sources', () => {
     expect(sentencesOf('It is 3.14 metres. Then e.g. this. Done')).toEqual(['It is 3.14 metres.', 'Then e.g. this.', 'Done']);
     for (const [a, b] of [['bees', 'bee'], ['lived', 'live'], ['batteries', 'battery'], ['boxes', 'box'], ['keepers', 'keeper'], ['cutting', 'cut'], ['paid', 'pay'], ['payment', 'pay'], ['kept', 'keep']]) expect(stem(a), a).toBe(stem(b));
     expect(stem('glass')).toBe('glass');
+    // British and American spellings stem alike; other words keep theirs.
+    for (const [a, b] of [['harbour', 'harbor'], ['colours', 'colors'], ['organised', 'organized'], ['analyse', 'analyze'], ['centre', 'center'], ['metres', 'meters'], ['grey', 'gray'], ['travelled', 'traveled']]) expect(stem(a), a).toBe(stem(b));
+    for (const [a, b] of [['hour', 'hor'], ['four', 'for'], ['tour', 'tor']]) expect(stem(a), a).not.toBe(stem(b));
+    expect(americanSpellings('harbour')).toEqual(['harbor']);
+    expect(americanSpellings('organisations')).toEqual(['organizations']);
+    expect(americanSpellings('theatre')).toEqual(['theater']);
+    expect(americanSpellings('hour')).toEqual([]);
   });
 
   it('a source sentence supports itself, shortened, and with a model\'s own [n] marker', () => {

@@ -116,11 +116,36 @@ const IRREGULAR = new Map<string, string>(
     .reduce<[string, string][]>((pairs, w, i, all) => (i % 2 ? pairs : [...pairs, [w, all[i + 1]]]), []),
 );
 
+/**
+ * British spellings as American ones, so that "harbour" finds WordNet's "harbor" (the rules in
+ * `stem` do "-our", "-ise" and "-tre"; these are the words they cannot).
+ */
+const SPELLING = new Map<string, string>(
+  ('grey gray greys grays tyre tire tyres tires programme program programmes programs aluminium aluminum cheque check cheques checks ' +
+    'catalogue catalog catalogues catalogs dialogue dialog analogue analog travelled traveled travelling traveling cancelled canceled ' +
+    'modelling modeling labelled labeled jewellery jewelry plough plow mould mold defence defense licence license offence offense ' +
+    'practise practice sceptical skeptical manoeuvre maneuver kerb curb pyjamas pajamas')
+    .split(' ')
+    .reduce<[string, string][]>((pairs, w, i, all) => (i % 2 ? pairs : [...pairs, [w, all[i + 1]]]), []),
+);
+
+/** A British word's American spellings ("harbour" → "harbor", "organise" → "organize"), for looking it up in an American text. */
+export function americanSpellings(w: string): string[] {
+  const out = new Set<string>();
+  const lower = w.toLowerCase();
+  if (SPELLING.has(lower)) out.add(SPELLING.get(lower)!);
+  if (lower.length >= 6 && /[^aeiou]ours?$/.test(lower)) out.add(lower.replace(/our(s?)$/, 'or$1'));
+  if (lower.length >= 6 && /[iy]s(?:e|es|ed|ing|ation|ations)$/.test(lower)) out.add(lower.replace(/([iy])s(e|es|ed|ing|ation|ations)$/, '$1z$2'));
+  if (lower.length >= 5 && /tres?$/.test(lower)) out.add(lower.replace(/tre(s?)$/, 'ter$1'));
+  out.delete(lower);
+  return [...out];
+}
+
 /** A crude stem, so "bees" finds "bee", "lived" finds "live" and "cutting" finds "cut". */
 export function stem(w: string): string {
   if (/^\d/.test(w)) return w;
   // (A Map: a page's "constructor" or "toString" is a word, not an object's property.)
-  w = IRREGULAR.get(w) ?? w;
+  w = IRREGULAR.get(w) ?? SPELLING.get(w) ?? w;
   if (w.length <= 3) return w;
   let s = w.replace(/'s$/, '');
   if (s.length > 4 && s.endsWith('ies')) s = `${s.slice(0, -3)}y`;
@@ -129,7 +154,13 @@ export function stem(w: string): string {
   s = s.replace(/(?:ed|ing|ly|ment)$/, (m) => (s.length - m.length >= 3 ? '' : m));
   // A doubled final consonant left by a suffix: "cutt" → "cut", "stopp" → "stop".
   if (s !== w && /([b-df-hj-np-rtv-z])\1$/.test(s) && !/(?:ll|ss|zz|ff)$/.test(s)) s = s.slice(0, -1);
-  return s.length > 3 ? s.replace(/e$/, '') : s;
+  s = s.length > 3 ? s.replace(/e$/, '') : s;
+  // British and American spellings stem alike: "harbour" and "harbor", "organised" and
+  // "organized", "centre" and "center" (both sides of a comparison go through here).
+  if (s.length >= 6) s = s.replace(/([^aeiou])our$/, '$1or');
+  if (s.length >= 5) s = s.replace(/([iy])s$/, '$1z');
+  if (s.length >= 4) s = s.replace(/tr$/, 'ter');
+  return s;
 }
 
 /** A command-line flag's letter ("-k" → "k"): one letter that is a word of its own there. */
