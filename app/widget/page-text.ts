@@ -5,7 +5,7 @@
 // prompt, never instructions; see the widget's prompt.
 import { Readability } from '@mozilla/readability';
 import MiniSearch from 'minisearch';
-import { contentWords, focusOf, groundingText, sentencesOf, stem, type GroundingSources } from '../../workers/align/support';
+import { contentWords, FLAG, focusOf, groundingText, sentencesOf, stem, type GroundingSources } from '../../workers/align/support';
 import { fencedPrompt, fitWords, PROMPT_WORDS_MAX, readWords } from '../prompt';
 
 export interface Passage {
@@ -272,20 +272,23 @@ function sentencesIn(text: string): string[] {
   });
 }
 
+/** A word, or a command-line flag with its dashes ("-k" is not the "k" of "100 k"). */
+const TOKEN = new RegExp(`${FLAG}|[\\p{L}\\p{N}]+`, 'gu');
+
 /** The `k` passages that best answer the question (BM25+ over their text and headings). */
 export function retrieve(page: PageText, question: string, k = 3): Passage[] {
   const index = new MiniSearch<Passage & { heading: string }>({
     fields: ['text', 'heading'],
     storeFields: ['id'],
     // A command-line flag is a word of its own ("-k" is not the "k" of "100 k"), matched exactly.
-    tokenize: (text) => text.match(/(?<![\p{L}\p{N}])--?[A-Za-z][\w-]*|[\p{L}\p{N}]+/gu) ?? [],
+    tokenize: (text) => text.match(TOKEN) ?? [],
     // Stemmed as the grounding check stems ("borrowed" finds "borrow").
     processTerm: (t) => (t.startsWith('-') ? t.toLowerCase() : stem(t.toLowerCase())),
     searchOptions: { boost: { heading: 1.5 }, prefix: (t) => !t.startsWith('-'), fuzzy: (t) => (t.startsWith('-') ? false : 0.15) },
   });
   index.addAll(page.passages.map((p) => ({ ...p, heading: p.headings.join(' ') })));
   // Its content words (not "what", "does", "the", which a prefix search finds everywhere), a flag with its dash.
-  const flags = new Set([...question.matchAll(/(?<![\p{L}\p{N}])(--?[A-Za-z][\w-]*)/gu)].map((m) => m[1].toLowerCase()));
+  const flags = new Set([...question.matchAll(new RegExp(FLAG, 'gu'))].map((m) => m[0].toLowerCase()));
   const words = contentWords(focusOf(question)).filter((w) => !flags.has(`-${w}`) && !flags.has(`--${w}`));
   const query = [...flags, ...words].join(' ') || question;
   const hits = index.search(query, { combineWith: 'OR' });

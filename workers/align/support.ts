@@ -163,6 +163,9 @@ export function stem(w: string): string {
   return s;
 }
 
+/** A command-line flag as a word of its own ("-k", "--keep"), not the "k" of "100 k": the pattern, for building tokenizers. */
+export const FLAG = String.raw`(?<![\p{L}\p{N}])--?[A-Za-z][\w-]*`;
+
 /** A command-line flag's letter ("-k" → "k"): one letter that is a word of its own there. */
 const flagsOf = (text: string): Set<string> => new Set([...text.matchAll(/(?:^|[\s(["'“])-([A-Za-z])(?![\p{L}\p{N}-])/gu)].map((m) => m[1].toLowerCase()));
 
