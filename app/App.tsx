@@ -200,6 +200,14 @@ export function App() {
 
   const error = chat.error ?? model.error;
   const ready = !!model.loaded;
+  // A message sent while the model loads waits in the box and goes when the model is ready.
+  const [queued, setQueued] = useState(false);
+  useEffect(() => {
+    if (queued && ready && !reading.length && !busy) {
+      setQueued(false);
+      void chat.send(answerSettings());
+    }
+  }, [queued, ready, reading.length, busy, chat]);
   const lastAssistant = conversation?.messages.findLastIndex((m) => m.role === 'assistant') ?? -1;
   const align = alignOf(conversation, chat.nextAlign);
 
@@ -357,10 +365,12 @@ export function App() {
         <Composer
           draft={chat.draft}
           busy={busy}
-          disabled={!ready || reading.length > 0}
-          placeholder={!ready ? 'Waiting for the model…' : reading.length ? 'Reading your files…' : 'Message Redraft (Enter to send, Shift+Enter for a new line)'}
+          disabled={reading.length > 0}
+          queued={queued}
+          placeholder={reading.length ? 'Reading your files…' : !ready ? 'Message Redraft (it sends when the model is ready)' : 'Message Redraft (Enter to send, Shift+Enter for a new line)'}
           onDraft={chat.setDraft}
-          onSend={() => void chat.send(answerSettings())}
+          onSend={() => (ready ? void chat.send(answerSettings()) : setQueued(true))}
+          onCancelQueued={() => setQueued(false)}
           onStop={() => void chat.stop()}
         />
       </main>

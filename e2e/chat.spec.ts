@@ -25,6 +25,30 @@ test('a chat turn on the bundled model (WASM) streams an answer, and nothing lea
   expect(requests.some((u) => u.includes('/models/pocket-lm/onnx/model.onnx'))).toBe(true);
 });
 
+test('a message sent while the model loads waits, says so, and goes when the model is ready; Esc takes a waiting one back', async ({ page }) => {
+  // The model's weights come slowly, so the message is surely sent before the model is ready
+  // (the context's route: the worker fetches them, and a page's route does not see its requests).
+  await page.context().route('**/models/pocket-lm/onnx/model.onnx', async (route) => {
+    await new Promise((r) => setTimeout(r, 4000));
+    await route.continue();
+  });
+  await page.goto('/');
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.fill('First question while loading');
+  await box.press('Enter');
+  await box.press('Escape');
+  await expect(page.locator('.composer-note')).toHaveCount(0);
+  await expect(box).toHaveValue('First question while loading');
+  await box.fill('Hello while loading');
+  await box.press('Enter');
+  await expect(page.locator('.composer-note')).toContainText('your message goes as soon as it is ready');
+  const answer = page.locator('article[data-role="assistant"]').last();
+  await expect(answer).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await expect(page.locator('article[data-role="user"] .content')).toHaveText(['Hello while loading']);
+  await expect(page.locator('.composer-note')).toHaveCount(0);
+  await expect(box).toHaveValue('');
+});
+
 test('Esc stops an answer midway; the partial answer is kept and the chat goes on', async ({ page }) => {
   await openApp(page);
   // Greedy: the bundled model's answer to this prompt runs to the length budget (see the

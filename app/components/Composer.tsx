@@ -4,14 +4,17 @@ interface Props {
   draft: string;
   busy: boolean;
   disabled: boolean;
+  /** Sent while the model loads: it goes when the model is ready (Esc takes it back). */
+  queued: boolean;
   placeholder: string;
   onDraft(text: string): void;
   onSend(): void;
   onStop(): void;
+  onCancelQueued(): void;
 }
 
-/** Enter sends, Shift+Enter adds a line, Esc stops the answer being written. */
-export function Composer({ draft, busy, disabled, placeholder, onDraft, onSend, onStop }: Props) {
+/** Enter sends, Shift+Enter adds a line, Esc stops the answer being written (or takes back a message waiting for the model). */
+export function Composer({ draft, busy, disabled, queued, placeholder, onDraft, onSend, onStop, onCancelQueued }: Props) {
   const ref = useRef<HTMLTextAreaElement>(null);
   useEffect(() => {
     if (!busy) ref.current?.focus();
@@ -21,9 +24,14 @@ export function Composer({ draft, busy, disabled, placeholder, onDraft, onSend, 
       className="composer"
       onSubmit={(e) => {
         e.preventDefault();
-        if (!busy) onSend();
+        if (!busy && !disabled && draft.trim()) onSend();
       }}
     >
+      {queued && (
+        <p className="composer-note" role="status">
+          The model is loading: your message goes as soon as it is ready. <button type="button" className="link" onClick={onCancelQueued}>Don’t send (Esc)</button>
+        </p>
+      )}
       <textarea
         ref={ref}
         aria-label="Message"
@@ -34,10 +42,13 @@ export function Composer({ draft, busy, disabled, placeholder, onDraft, onSend, 
         onKeyDown={(e) => {
           if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
             e.preventDefault();
-            if (!busy && !disabled) onSend();
+            if (!busy && !disabled && draft.trim()) onSend();
           } else if (e.key === 'Escape' && busy) {
             e.preventDefault();
             onStop();
+          } else if (e.key === 'Escape' && queued) {
+            e.preventDefault();
+            onCancelQueued();
           }
         }}
       />
