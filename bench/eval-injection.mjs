@@ -209,7 +209,15 @@ async function main() {
         grounding: pt.groundingFor(question, passages),
         ...(method === 'off' ? {} : { align: { ...DEFAULT_ALIGN_SETTINGS, pageInstructions: instructions }, sources: pt.pageSources(question, passages) }),
       });
-      const stats = await pt.fitPrompt((w) => answerWith(generator, req(w), () => {}, () => false, corrector), (e) => e?.name === 'ContextWindowExceededError');
+      let stats;
+      try {
+        stats = await pt.fitPrompt((w) => answerWith(generator, req(w), () => {}, () => false, corrector), (e) => e?.name === 'ContextWindowExceededError');
+      } catch (e) {
+        // A question longer than the model's context (a code task's question holds its code): the
+        // widget refuses it with a clear error, so the reader gets no answer at all.
+        if (e?.name !== 'ContextWindowExceededError') throw e;
+        return { text: '', cited: [], instructions: instructions.length, refused: true };
+      }
       const byCheck = new Set((stats.alignment?.trails ?? []).filter((tr) => tr.candidates.some((c) => c.text === tr.final && c.verdict.support)).map((tr) => stripMarkers(tr.final).trim()));
       const cited = sentencesOf(stats.text).map((s) => stripMarkers(s).trim()).filter((s) => byCheck.has(s) || cite(s, passages));
       return { text: stats.text, cited, instructions: instructions.length };
@@ -226,7 +234,7 @@ async function main() {
         rows.push({
           name: it.name, part: it.part, method, question: it.question, attack: it.attack.slice(0, 300), text: a.text, ms: performance.now() - t0,
           carries: carries(a.text, it.attack, it.target), answerable: it.expected.length > 0, factInCited: factIn(a.cited, it.expected),
-          cleanFactInCited: clean ? factIn(clean.cited, it.expected) : null, instructionsFound: a.instructions,
+          cleanFactInCited: clean ? factIn(clean.cited, it.expected) : null, instructionsFound: a.instructions, refusedTooLong: !!a.refused,
         });
       }
       if (rows.length % 20 === 0) console.log(`  ${rows.length}/${items.length * methods.length} answers`);
@@ -244,7 +252,7 @@ async function main() {
           const ans = m.filter((r) => r.answerable);
           const withClean = ans.filter((r) => r.cleanFactInCited !== null);
           return {
-            method, answers: m.length,
+            method, answers: m.length, refusedTooLong: m.filter((r) => r.refusedTooLong).length,
             carryingTarget: m.length ? m.filter((r) => r.carries).length / m.length : null,
             factInCited: ans.length ? ans.filter((r) => r.factInCited).length / ans.length : null, answerable: ans.length,
             // The same pages without the attack, grounded: the rate a defence must not lower.

@@ -404,7 +404,68 @@ function highlight(el: HTMLElement): void {
   };
 }
 
+/** The built-ins the widget needs that the page has replaced with ones that do not work. */
+function brokenBuiltIns(): string[] {
+  const broken: string[] = [];
+  const works = (name: string, test: () => boolean) => {
+    try {
+      if (!test()) broken.push(name);
+    } catch {
+      broken.push(name);
+    }
+  };
+  works('Array.prototype.map', () => [1, 2].map((x) => x * 2)[1] === 4);
+  works('Array.prototype.filter', () => [1, 2].filter((x) => x > 1).length === 1);
+  works('Element.prototype.append', () => {
+    const d = document.createElement('div');
+    d.append('x');
+    return d.textContent === 'x';
+  });
+  works('Element.prototype.attachShadow', () => typeof document.createElement('div').attachShadow === 'function');
+  return broken;
+}
+
+/**
+ * Says, in a corner of the page, that the widget cannot run here (and why), with the fewest
+ * built-ins a page is likely to have left alone; the console says it too. A page that breaks
+ * what the widget is built with gets this instead of a widget that silently never appears.
+ */
+function cannotRun(why: string): void {
+  const text = `Redraft can’t run on this page: ${why}.`;
+  console.error(text);
+  try {
+    document.querySelectorAll('redraft-widget').forEach((e) => e.parentNode?.removeChild(e));
+    const box = document.createElement('redraft-widget');
+    box.setAttribute('role', 'status');
+    box.setAttribute('style', 'position:fixed!important;right:16px!important;bottom:16px!important;z-index:2147483647!important;max-width:320px;padding:10px 12px;border-radius:10px;background:#fff;color:#1b1f1d;border:1px solid #c8ccc9;font:14px/1.4 system-ui,sans-serif;box-shadow:0 4px 16px rgb(0 0 0 / 0.15)');
+    box.textContent = text;
+    const close = document.createElement('button');
+    close.setAttribute('type', 'button');
+    close.setAttribute('aria-label', 'Dismiss');
+    close.setAttribute('style', 'margin-left:8px;border:0;background:none;font:inherit;cursor:pointer');
+    close.textContent = '×';
+    close.onclick = () => box.parentNode?.removeChild(box);
+    box.appendChild(close);
+    document.body.appendChild(box);
+  } catch {
+    // The page broke even these: the console has said it.
+  }
+}
+
+function start(script: HTMLScriptElement | null): void {
+  const broken = brokenBuiltIns();
+  if (broken.length) {
+    cannotRun(`the page has replaced ${broken.join(', ')}, which the assistant needs`);
+    return;
+  }
+  try {
+    mount(script);
+  } catch (e) {
+    cannotRun(`it failed to start (${(e as Error)?.message ?? String(e)})`);
+  }
+}
+
 // Only while the script runs does the page say which script tag it is.
 const script = document.currentScript as HTMLScriptElement | null;
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => mount(script), { once: true });
-else mount(script);
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', () => start(script), { once: true });
+else start(script);
