@@ -315,6 +315,11 @@ test('the bookmarklet on the About panel adds the widget to a page, and says so 
 test('embedded by a page of another origin (cross-origin isolated too), the widget answers through its frame on Redraft’s origin', async ({ page, context }) => {
   const seen: string[] = [];
   context.on('request', (r) => seen.push(r.url()));
+  // The frame's console too: on a cross-site page its caches are the partitioned ones, and a
+  // cache it may not open would show here as a SecurityError.
+  const logged: string[] = [];
+  page.on('console', (m) => logged.push(`${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => logged.push(`pageerror: ${e.message}`));
   // Another site's server (127.0.0.1 and localhost are different sites) with the article on it.
   const article = (await (await page.request.get('/demo/article.html')).text())
     .replace('src="/redraft-widget.js"', 'src="http://localhost:4321/redraft-widget.js"')
@@ -331,6 +336,7 @@ test('embedded by a page of another origin (cross-origin isolated too), the widg
     await expect(turn.locator('.note')).not.toHaveClass(/error/);
     expect(await turn.locator('button.cite').count()).toBeGreaterThan(0);
     expect(page.frames().some((f) => f.url().startsWith('http://localhost:4321/embed.html'))).toBe(true);
+    expect(logged.filter((l) => /SecurityError|CacheStorage/i.test(l))).toEqual([]);
     // Only the two local servers were asked for anything.
     expect(seen.filter((u) => /^https?:/.test(u) && !/^http:\/\/(localhost:4321|127\.0\.0\.1:4393)\//.test(u))).toEqual([]);
   } finally {

@@ -52,8 +52,13 @@ export interface CatalogueItem extends CatalogueEntry {
 
 async function hubCachedKeys(repo: string): Promise<Request[]> {
   if (!('caches' in self)) return [];
-  const cache = await caches.open(TRANSFORMERS_CACHE);
-  return (await cache.keys()).filter((r) => r.url.includes(`/${repo}/`));
+  try {
+    const cache = await caches.open(TRANSFORMERS_CACHE);
+    return (await cache.keys()).filter((r) => r.url.includes(`/${repo}/`));
+  } catch {
+    // Cache Storage this context may not open (a frame on another site with third-party storage blocked) holds nothing.
+    return [];
+  }
 }
 
 async function bundledSizeMB(path: string): Promise<number> {

@@ -58,6 +58,26 @@ export function configureRuntime(spec: ModelSpec, localModelPath = '/models/'): 
   }
 }
 
+let cacheUsable: Promise<boolean> | null = null;
+/**
+ * Whether this context may open the browser's Cache Storage. In a frame on another site whose
+ * browser blocks third-party storage (the in-page assistant's frame, in a private window or with
+ * third-party cookies blocked), opening it throws a SecurityError: transformers.js would then try
+ * and warn for every file, so the model is fetched without the cache instead.
+ */
+export function browserCacheUsable(): Promise<boolean> {
+  cacheUsable ??= (async () => {
+    try {
+      if (typeof caches === 'undefined') return false;
+      await caches.open('transformers-cache');
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  return cacheUsable;
+}
+
 function mapLoadError(e: unknown, spec: ModelSpec): RedraftError {
   if (e instanceof RedraftError) return e;
   const msg = e instanceof Error ? e.message : String(e);
@@ -95,6 +115,7 @@ export class OnnxEngine extends EngineBase implements Engine {
     if (spec.kind === 'webllm') throw new ModelLoadError(`${spec.id} is a web-llm model, not an ONNX one`);
     await this.unload();
     configureRuntime(spec, this.localModelPath);
+    env.useBrowserCache = await browserCacheUsable();
     const started = performance.now();
     const name = spec.kind === 'bundled' ? spec.path : spec.repo;
     const files = new Map<string, { loaded: number; total: number }>();
