@@ -186,6 +186,25 @@ describe('sentence loop (test double engine)', () => {
     expect(stats.text).toBe('Hello there. The secret is out. Bye.');
   });
 
+  it('a stop during any correction, with the largest budgets, ends the answer within one engine step', async () => {
+    const big = { rewindsPerSentence: 10, candidates: 16, msPerSentence: 60_000, msPerAnswer: 300_000 };
+    for (const correction of ['redact', 'rewrite', 'rain-search', 'transfer-q'] as const) {
+      // Every candidate fails the rule, so the correction would otherwise run its whole budget.
+      const engine = scriptedEngine([['Hello there.'], [' The secret is out.', ' A secret again.', ' Secret, secret.', ' The secret.']]);
+      let stop = false;
+      let stepsAtStop = -1;
+      const stats = await alignedAnswer(engine, request, { ...settings({ correction }), budgets: { ...DEFAULT_ALIGN_SETTINGS.budgets, ...big } }, methods, (e) => {
+        if (e.type === 'rewound' && !stop) {
+          stop = true;
+          stepsAtStop = engine.steps;
+          engine.abort();
+        }
+      }, () => stop);
+      expect(stats.reason, correction).toBe('stopped');
+      expect(engine.steps - stepsAtStop, correction).toBeLessThanOrEqual(1);
+    }
+  });
+
   it('stop during a correction ends the answer with what was committed, engine still usable', async () => {
     const { stats, engine } = await run(SCRIPT, { correction: 'rain-search' }, (e) => e.type === 'rewound');
     expect(stats.reason).toBe('stopped');
