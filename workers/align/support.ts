@@ -310,13 +310,29 @@ function startsWhereAClauseStarts(words: string[], source: string): boolean {
   const head = words.slice(0, 3);
   if (!head.length) return true;
   const text = source.replace(/(\d),(?=\d{3}\b)/g, '$1').replace(/’/g, "'");
-  const starts = [...text.matchAll(new RegExp(`(?<![\\p{L}\\p{N}])${head.map(escape).join('[^\\p{L}\\p{N}]+')}`, 'giu'))];
+  const starts = [...text.matchAll(headPattern(head))];
   if (!starts.length) return false;
   return starts.some((m) => {
     const before = text.slice(0, m.index).trimEnd();
     if (!before || /[,;:.!?([–—•"“]$|(?:^|\s)-{1,2}$/.test(before)) return m.index === 0 || !JOINERS.has(head[0]);
     return CLAUSE_WORDS.has(before.split(/\s+/).at(-1)!.toLowerCase()) && !JOINERS.has(head[0]);
   });
+}
+
+const headPatterns = new Map<string, RegExp>();
+/**
+ * Where a sentence's first words stand in a source: built once per sentence head, not for every
+ * source sentence it is measured against (the support check's inner loop).
+ */
+function headPattern(head: string[]): RegExp {
+  const key = head.join(' ');
+  let re = headPatterns.get(key);
+  if (!re) {
+    if (headPatterns.size >= 512) headPatterns.clear();
+    re = new RegExp(`(?<![\\p{L}\\p{N}])${head.map(escape).join('[^\\p{L}\\p{N}]+')}`, 'giu');
+    headPatterns.set(key, re);
+  }
+  return re;
 }
 
 /** The longest run of consecutive words `a` and `b` share. */
@@ -376,7 +392,7 @@ const cellNumber = (cell: string) => {
 function tablePick(question: string, sentences: Prepared[]): Prepared | null {
   if (COUNT.test(question)) return null;
   const rows = sentences
-    .map((s) => ({ s, cells: rowCells(s.text) }))
+    .map((s) => ({ s, cells: s.cells }))
     .filter((r): r is { s: Prepared; cells: Map<string, string> } => !!r.cells && ![...r.cells.values()].some((v) => TOTALS.test(v)))
     .sort((a, b) => a.s.passage - b.s.passage || a.s.position - b.s.position);
   if (rows.length < 2) return null;
@@ -421,6 +437,8 @@ export function sentencesOf(text: string): string[] {
 }
 
 interface Prepared extends SourceSentence {
+  /** Its cells when it is a table row (`rowCells`), read once. */
+  cells: Map<string, string> | null;
   words: string[];
   stems: Set<string>;
   wordSet: Set<string>;
@@ -446,6 +464,7 @@ export class SourceIndex {
           position,
           opensBlock,
           text,
+          cells: rowCells(text),
           words,
           wordSet: new Set(words),
           stems: new Set([...words.map(stem), ...[...flagsOf(text)].map((f) => `-${f}`)]),
