@@ -24,7 +24,7 @@ export function tableHtml(pipes, { before = '', middle = '', after = '' } = {}) 
 
 /** A page's HTML: as it is when it has closing tags of its own (an e-mail's <name@host> is text), else its paragraphs. */
 export function asHtml(page) {
-  return /<\/(?:html|body|p|div|article|main|section|h[1-6]|li|td|span)>/i.test(page) ? page
+  return /<\/(?:html|body|p|div|article|main|section|h[1-6]|li|td|span)\s*>/i.test(page) ? page
     : `<html><head><title>Page</title></head><body><article>${page.split(/\n\s*\n|\|/).map((p) => `<p>${esc(p)}</p>`).join('')}</article></body></html>`;
 }
 

@@ -7,6 +7,9 @@
 import { fitsKind, sourceIndex, stripMarkers, type GroundingSources, type SourceIndex } from '../support';
 import type { Check, SentenceContext, Verdict } from '../types';
 
+/** Times an answer may go on from a sentence elsewhere in the sources than the next of the paragraph it reads. */
+export const MAX_JUMPS = 1;
+
 export class GroundingCheck implements Check {
   readonly id: Check['id'];
   private readonly index: SourceIndex;
@@ -58,6 +61,16 @@ export class GroundingCheck implements Check {
     const speaks = this.picked.has(src.index) || this.index.speaksTo(sentence, this.question);
     if (!follows && (!bears || !speaks)) {
       return { pass: false, score: 0.2, evidence: `supported by [${src.passage}], but that sentence does not bear on the question`, ungrounded: true };
+    }
+    // A sentence from elsewhere in the sources (not the next of the paragraph the answer is
+    // reading) goes on the answer MAX_JUMPS times at most: an answer does not gather every
+    // sentence that shares a word with the question ("Who wrote this document?" → every
+    // sentence with "write").
+    if (!follows && used.length) {
+      const jumps = used.filter((u, i) => i > 0 && !(u.passage === used[i - 1].passage && u.position === used[i - 1].position + 1 && !u.opensBlock)).length;
+      if (jumps >= MAX_JUMPS) {
+        return { pass: false, score: 0.2, evidence: `supported by [${src.passage}], but the answer has gone elsewhere in the sources ${MAX_JUMPS === 1 ? 'once' : `${MAX_JUMPS} times`} already`, ungrounded: true };
+      }
     }
     // The answer's first sentence answers: to "How much salt?" it has the number, and it is one
     // of the source sentences that answer the question (not one that only shares its words).
