@@ -6,6 +6,7 @@ import * as Comlink from 'comlink';
 import type { FileKind, FilesWorkerApi, FilePart } from '../workers/files.worker';
 import { sentencesOf } from '../workers/align/support';
 import type { AttachedFile } from './types';
+import { bylineText } from './byline';
 
 /** Larger files are refused before they are read. */
 export const MAX_FILE_BYTES = 50 * 2 ** 20;
@@ -41,13 +42,19 @@ function filesWorker(): Comlink.Remote<FilesWorkerApi> {
   return worker;
 }
 
-/** The visible text of an HTML file: parsed inert (no scripts run, nothing is fetched), blocks on lines of their own. */
-export function htmlText(html: string): string {
+/**
+ * The visible text of an HTML file: parsed inert (no scripts run, nothing is fetched), blocks on
+ * lines of their own; first, who wrote it ("Written by …."), where its markup says (Readability's
+ * byline: a meta author, rel="author", a byline's class), so that "Who wrote this?" has an answer.
+ */
+export async function htmlText(html: string): Promise<string> {
   const doc = new DOMParser().parseFromString(html, 'text/html');
+  const { Readability } = await import('@mozilla/readability');
+  const by = bylineText(new Readability(doc.cloneNode(true) as Document).parse()?.byline);
   doc.querySelectorAll('script, style, noscript, template, head').forEach((e) => e.remove());
   // Blocks apart by a blank line: each is a paragraph of its own (an entry of a list is not the next sentence of the one before).
   doc.querySelectorAll('p, div, li, dt, dd, h1, h2, h3, h4, h5, h6, tr, br, pre, blockquote, section, article').forEach((e) => e.append('\n\n'));
-  return doc.body?.textContent ?? '';
+  return (by ? `${by}\n\n` : '') + (doc.body?.textContent ?? '');
 }
 
 /** Cuts a file's parts into passages of about PASSAGE_WORDS words, whole sentences, each saying where it is. */
@@ -88,7 +95,7 @@ export async function readAttachment(file: File, conversationFiles: AttachedFile
   if (file.size === 0) throw new FileReadError(file.name, 'it is empty');
   if (conversationFiles.some((f) => f.name === file.name && f.size === file.size)) throw new FileReadError(file.name, 'it is in this conversation already');
   let parts: FilePart[];
-  if (kind === 'html') parts = [{ where: '', text: htmlText(await file.text()) }];
+  if (kind === 'html') parts = [{ where: '', text: await htmlText(await file.text()) }];
   else {
     const bytes = await file.arrayBuffer();
     const result = await filesWorker().parse(kind, Comlink.transfer(bytes, [bytes]));

@@ -51,12 +51,20 @@ export function loadLibrary(url = `${import.meta.env.BASE_URL}library/library.js
 /** The entries that best match the question, numbered [1]… for citations. */
 export function lookUp(library: Library, question: string, k = LIBRARY_PASSAGES): SourcePassage[] {
   // The library's words are WordNet's (American): "harbour" is looked up as "harbor" too.
-  const words = contentWords(focusOf(question)).flatMap((w) => [w, ...americanSpellings(w)]);
-  return library.index
-    .search([...new Set(words)].join(' '), { combineWith: 'OR' })
-    .slice(0, k)
-    .map((hit, i) => {
-      const e = library.byId.get(hit.id as number)!;
-      return { id: i + 1, label: `${e.title} · ${e.source}`, text: e.text };
-    });
+  const asked = focusOf(question);
+  const words = [...new Set(contentWords(asked).flatMap((w) => [w, ...americanSpellings(w)]))];
+  let hits = library.index.search(words.join(' '), { combineWith: 'OR' }).map((hit) => library.byId.get(hit.id as number)!);
+  // "What does colour mean?" asks for the word's own entries, first sense first (the library's
+  // order: nouns, then verbs, then adjectives), not the entry that names most of its spellings
+  // ("To color is to add color to. Other words for it: colourise, colourize.").
+  if (DEFINITION.test(asked)) {
+    const own = hits.filter((e) => words.includes(headword(e.title))).sort((a, b) => a.id - b.id);
+    hits = [...own, ...hits.filter((e) => !own.includes(e))];
+  }
+  return hits.slice(0, k).map((e, i) => ({ id: i + 1, label: `${e.title} · ${e.source}`, text: e.text }));
 }
+
+const DEFINITION = /\b(?:mean|means|meaning|meanings|define|definition|definitions)\b/i;
+
+/** An entry's word: "color (noun, sense 2)" → "color". */
+const headword = (title: string) => title.replace(/\s*\(.*$/, '').toLowerCase();

@@ -147,6 +147,26 @@ test('a Word document added to a chat answers a question, cited into it', async 
   await expect(bay.locator('.sources li.cited summary').first()).toContainText('depot-handbook.docx');
 });
 
+test('an HTML file added to a chat says who wrote it, from its markup, and answers without wandering through its other sentences', async ({ page }) => {
+  await openApp(page, 'WASM', { library: 'off' });
+  const html = `<!doctype html><html><head><title>Users and groups</title><meta name="author" content="Joey Hess"></head><body><article>
+    <h1>Users and groups</h1>
+    <p>The group dialout gives full and direct access to serial ports. Members of this group can reconfigure the modem.</p>
+    <p>Programs that need to write to the terminals of other users are setgid tty. The program write lets you write to another user's terminal.</p>
+    <p>If you did not receive a copy of the licence, write to the Free Software Foundation in Boston.</p>
+    <p>Data written out by web servers is owned by the user www-data.</p>
+  </article></body></html>`;
+  await addFiles(page, [{ name: 'users-and-groups.html', mimeType: 'text/html', buffer: Buffer.from(html) }]);
+  await expect(files(page).locator('li.file')).toHaveCount(1);
+  await composerReady(page);
+  const who = await sendAndWait(page, 'Who wrote this document?');
+  const text = await who.locator('.content.sourced').innerText();
+  expect(text).toMatch(/^Written by Joey Hess\./);
+  // Not every sentence that has the verb.
+  expect(text).not.toMatch(/Free Software Foundation|setgid|web servers/);
+  await expect(who.locator('.sources li.cited summary').first()).toContainText('users-and-groups.html');
+});
+
 test('a damaged PDF, a password-protected one, an empty file and an unsupported one each get a clear error and change nothing', async ({ page }) => {
   await openApp(page, 'WASM', { library: 'off' });
   await addFiles(page, [

@@ -28,6 +28,9 @@ test('a definition question is answered from the offline library, cited, with th
   await expect(source.locator('details')).toHaveAttribute('open', '');
   await expect(source).toContainText('WordNet 3.1');
   await expect(source.locator('blockquote')).toBeVisible();
+  // A British spelling finds the word's first sense, not the entry that lists most spellings.
+  const colour = await sendAndWait(page, 'What does colour mean?');
+  await expect(colour.locator('.content.sourced')).toContainText('A color is a visual attribute of things');
   expect(off).toEqual([]);
 });
 

@@ -10,10 +10,18 @@ describe('files in a chat', () => {
     expect([kindOf('README'), kindOf('.bashrc'), kindOf('notes.log', 'text/plain'), kindOf('data.bin', 'application/octet-stream')]).toEqual(['text', 'text', 'text', null]);
   });
 
-  it('reads HTML inert: no scripts or styles, blocks apart', () => {
-    const text = htmlText('<html><head><title>T</title><style>p{}</style></head><body><p>First.</p><script>alert(1)</script><p>Second <b>bold</b>.</p><img src=x onerror="window.__pwned=1"></body></html>');
+  it('reads HTML inert: no scripts or styles, blocks apart', async () => {
+    const text = await htmlText('<html><head><title>T</title><style>p{}</style></head><body><p>First.</p><script>alert(1)</script><p>Second <b>bold</b>.</p><img src=x onerror="window.__pwned=1"></body></html>');
     expect(text.replace(/\s+/g, ' ').trim()).toBe('First. Second bold.');
     expect((window as unknown as { __pwned?: number }).__pwned).toBeUndefined();
+  });
+
+  it("says first who wrote an HTML file, where its markup names the author (a meta author, a byline's class)", async () => {
+    const body = '<body><article><h1>Users and groups</h1><h3 class="author">Colin Watson</h3>' + '<p>The group dialout gives full and direct access to serial ports.</p>'.repeat(6) + '</article></body>';
+    expect((await htmlText(`<html>${body}</html>`)).trim()).toMatch(/^Written by Colin Watson\.\n/);
+    expect((await htmlText('<html><head><meta name="author" content="By Jane Doe"></head>' + body.replace(' class="author"', '') + '</html>')).trim()).toMatch(/^Written by Jane Doe\.\n/);
+    // No author named: nothing is made up.
+    expect((await htmlText('<html><body><p>Just a note about serial ports and modems.</p></body></html>')).trim()).toBe('Just a note about serial ports and modems.');
   });
 
   it('cuts text into passages of whole sentences that say where they are', () => {

@@ -312,6 +312,24 @@ describe('sentence loop with sources (test double engine)', () => {
     expect(stats.alignment!.trails[1].candidates[0].verdict.evidence).toMatch(/does not bear on the question/);
   });
 
+  it('goes elsewhere in the sources once at most, and only to a sentence that says who wrote it when that is asked', async () => {
+    const doc = {
+      question: 'Who wrote this document?',
+      notFound: 'The file doesn’t say.',
+      passages: [
+        { id: 1, text: 'Written by Colin Watson.\n' },
+        { id: 2, text: 'If not, write to the Free Software Foundation in Boston.\nThe program write lets you write to other users.\n' },
+        { id: 3, text: 'Written by David Mandelberg, who wrote the group list.\nThe group list was written by David Mandelberg in 2005.\n' },
+      ],
+    };
+    // "write to the Free Software Foundation" has the verb, not who wrote it.
+    const first = await run([['If not, write to the Free Software Foundation in Boston.']], { check: 'off', correction: 'redact', rules: [], sources: doc });
+    expect(first.stats.text).toMatch(/^Written by (?:Colin Watson|David Mandelberg, who wrote the group list)\.$/);
+    const { stats } = await run([['Written by Colin Watson.'], [' Written by David Mandelberg, who wrote the group list.'], [' The group list was written by David Mandelberg in 2005.']], { check: 'off', correction: 'redact', rules: [], sources: doc });
+    expect(stats.text).toBe('Written by Colin Watson. Written by David Mandelberg, who wrote the group list.');
+    expect(stats.alignment!.trails[2].candidates[0].verdict.evidence).toMatch(/gone elsewhere in the sources once already/);
+  });
+
   it('to a question that asks for a number, the first sentence gives one', async () => {
     const { stats } = await grounded([['The tower is tall and painted white.']], 'How tall is the tower?');
     expect(stats.alignment!.trails[0].candidates[0].verdict.evidence).toMatch(/does not give the number/);

@@ -2,7 +2,7 @@
 // word order, numbers, names, negation), which source sentences answer a question, and when
 // the sources do not answer it at all.
 import { describe, expect, it } from 'vitest';
-import { americanSpellings, answerKind, askedPayment, paymentRoles, SourceIndex, sentencesOf, stem } from '../workers/align/support';
+import { americanSpellings, answerKind, askedPayment, definedWord, fitsKind, paymentRoles, SourceIndex, sentencesOf, stem } from '../workers/align/support';
 
 const passages = [
   { id: 1, text: 'The Skerry Head lighthouse was built in 1871 on the northern cape. The tower is 41 metres tall and has 120 steps from the door to the lamp room.' },
@@ -166,6 +166,11 @@ describe('support in the sources', () => {
   it('knows the kind of answer a question asks for', () => {
     expect(['How much was I charged?', 'What does a ticket cost?', 'Find the $ value paid to Zapier?', 'How much did Sara pay?'].map(answerKind)).toEqual(['money', 'money', 'money', 'money']);
     expect(['How tall is the tower?', 'When was it built?'].map(answerKind)).toEqual(['number', 'number']);
+    expect(['Who wrote this document?', 'Who is the author of the page?', 'Who wrote Hamlet?'].map(answerKind)).toEqual(['author', 'author', 'author']);
+    expect(['Who runs the broker?', 'Which program writes to the terminals of other users?'].map(answerKind)).toEqual([null, null]);
+    // Who wrote it: a sentence that says so, not the verb in another sense.
+    expect(['Written by Joey Hess.', 'Dickens wrote it in 1850.', 'The authors thank the reviewers.'].map((s) => fitsKind(s, 'Who wrote this?'))).toEqual([true, true, true]);
+    expect(['If not, write to the Free Software Foundation.', 'Data written out by web servers is owned by www-data.'].map((s) => fitsKind(s, 'Who wrote this?'))).toEqual([false, false]);
     // Charging a battery is not paying.
     expect(['Where are the forklifts charged?', 'Who paid for the roof?'].map(answerKind)).toEqual([null, null]);
   });
@@ -197,6 +202,18 @@ describe('support in the sources', () => {
     expect(beside.answering('When was the lighthouse first lit?').some((r) => r.picked)).toBe(false);
     // Not a table: nothing is picked.
     expect(index.answering('What is the tallest part of the lighthouse?').some((r) => r.picked)).toBe(false);
+  });
+
+  it('to a question for what a word means, the sentences that define it rank in the sources\' order', () => {
+    const library = new SourceIndex([
+      { id: 1, text: 'A color is a visual attribute of things that results from the light they emit or transmit or reflect. Other words for it: colour, coloring.' },
+      { id: 2, text: 'A color is interest and variety and intensity. Other words for it: colour, vividness.' },
+      { id: 3, text: 'To color is to add color to. Other words for it: colorize, colourise, colourize.' },
+    ]);
+    for (const q of ['What does colour mean?', 'Define color.', 'What is the meaning of colour?']) {
+      expect(library.answering(q)[0].sentence.text).toMatch(/^A color is a visual attribute/);
+    }
+    expect(['What does colour mean?', 'Define "harbour".', 'How tall is the tower?'].map(definedWord)).toEqual(['color', 'harbor', null]);
   });
 
   it('a question that asks which of two is not a yes/no question', () => {

@@ -6,6 +6,7 @@
 import { Readability } from '@mozilla/readability';
 import MiniSearch from 'minisearch';
 import { contentWords, FLAG, focusOf, groundingText, sentencesOf, stem, type GroundingSources } from '../../workers/align/support';
+import { bylineText } from '../byline';
 import { fencedPrompt, fitWords, PROMPT_WORDS_MAX, readWords } from '../prompt';
 
 export interface Passage {
@@ -224,6 +225,13 @@ export function readPage(doc: Document): PageText {
   const article = new Readability(clone, { charThreshold: 100 }).parse();
   const passages = article?.content ? splitPassages(article.content, doc) : [];
   if (!passages.length) throw new NoReadableTextError();
+  // Who wrote the page (its byline, or its author's name in the markup), which Readability
+  // takes out of the article's text: a passage of its own, first, so "Who wrote this?" has an answer.
+  const by = bylineText(article?.byline);
+  if (by) {
+    passages.unshift({ id: 0, headings: [], text: by });
+    passages.forEach((p, i) => (p.id = i + 1));
+  }
   return { title: article?.title || doc.title, passages, hiddenRemoved: removed };
 }
 

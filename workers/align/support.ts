@@ -109,7 +109,7 @@ export function wordsOf(text: string): string[] {
 /** Irregular past forms, so "paid" finds "pay" and "kept" finds "keep". */
 const IRREGULAR = new Map<string, string>(
   ('paid pay bought buy sold sell built build made make kept keep left leave went go took take gave give found find told tell said say ' +
-    'began begin ran run wrote write held hold fed feed lent lend sent send spent spend won win lost lose met meet led lead grew grow ' +
+    'began begin ran run wrote write written write author write authors write authored write held hold fed feed lent lend sent send spent spend won win lost lose met meet led lead grew grow ' +
     'knew know drew draw flew fly chose choose thought think brought bring caught catch taught teach fought fight sought seek ' +
     'stood stand understood understand fell fall felt feel heard hear meant mean slept sleep sat sit rose rise shown show seen see')
     .split(' ')
@@ -582,13 +582,18 @@ export class SourceIndex {
     // the sentence that names what it is about: "Payment from Sara." … "$2,500 was sent.").
     // A table row picked by reading the table ("the most …") ranks first and answers.
     const pick = payment ? null : tablePick(asked, this.sentences);
+    const defined = definedWord(asked);
     return this.sentences
       .filter((s) => s === pick || (passageHeld.get(s.passage)! > 0 && !wrongPassages.has(s.passage) && way.get(s.index) !== 'other'))
       .map((s): Ranked => {
         if (s === pick) return { sentence: publicOf(s), score: Infinity, held: Math.max(share(s.stems), ANSWERABLE), passageHeld: 1, passageMissing: 0, fits: true, picked: true };
         const fits = !kind || KIND[kind].test(s.text);
-        // A sentence without the kind of answer asked for ranks lower.
-        return { sentence: publicOf(s), score: (scores.get(s.index) ?? 0) * (fits ? 1 : 0.5), held: share(s.stems), passageHeld: passageHeld.get(s.passage)!, passageMissing: passageMissing.get(s.passage)!, fits };
+        // A sentence without the kind of answer asked for ranks lower. To "What does colour
+        // mean?", the sentences that define the word rank alike, so the sources' order decides
+        // (the library gives a word's first sense first): a short one with the word twice ("To
+        // color is to add color to.") does not outrank the first sense.
+        const score = defined && defines(s.text, defined) ? DEFINES : (scores.get(s.index) ?? 0) * (fits ? 1 : 0.5);
+        return { sentence: publicOf(s), score, held: share(s.stems), passageHeld: passageHeld.get(s.passage)!, passageMissing: passageMissing.get(s.passage)!, fits };
       })
       .sort((a, b) => b.score - a.score || b.passageHeld - a.passageHeld || a.sentence.index - b.sentence.index);
   }
@@ -659,6 +664,21 @@ export class SourceIndex {
   }
 }
 
+/** The score of a sentence that defines the word a question asks the meaning of: above any search score. */
+const DEFINES = 1e6;
+
+/** The word a question asks the meaning of ("What does colour mean?", "Define harbour."), stemmed; null for other questions. */
+export function definedWord(question: string): string | null {
+  const m = /\bwhat (?:does|do|did) (?:the word |the term )?["“']?([\p{L}-]+)["”']? mean\b|\b(?:define|definition of|meaning of)(?: the word| the term)? ["“']?([\p{L}-]+)/iu.exec(question);
+  return m ? stem((m[1] ?? m[2]).toLowerCase()) : null;
+}
+
+/** Whether a sentence defines the (stemmed) word: "A color is …", "To color is …", "Colour means …". */
+function defines(sentence: string, word: string): boolean {
+  const m = /^\s*(?:(?:a|an|the|to)\s+)?([\p{L}-]+)\s+(?:is|are|means)\b/iu.exec(sentence);
+  return !!m && stem(m[1].toLowerCase()) === word;
+}
+
 const YES_NO = /^\s*(?:is|are|was|were|can|could|does|do|did|will|would|should|may|might|must|has|have|had|isn't|aren't|doesn't|don't|can't)\b/i;
 
 const COMPOSE = /\b(?:write|compose|create|make|draft|generate|invent|sing|tell)\b(?:\s+\w+){0,4}?\s+(?:poems?|story|stories|essays?|jokes?|songs?|lyrics|letters?|e-?mails?|haiku|limericks?|speech|code|programs?|scripts?|tweets?|slogans?)\b/i;
@@ -675,6 +695,10 @@ export function focusOf(question: string): string {
 }
 
 const KIND = {
+  // Who wrote it: a sentence that says so ("Written by Colin Watson.", "Dickens wrote it"), not one
+  // that only has the verb in another sense ("write to the Free Software Foundation").
+  // ("Data written out by web servers" neither.)
+  author: /\b[Bb]y\s+[A-Z]|\b[A-Z][\p{L}'’-]+\s+wrote\b|\b[Aa]uthors?\b/u,
   money: /[$€£¥]\s?\d|\d\s?(?:usd|eur|gbp|euros?|dollars?|pounds|pence|cents?)\b/i,
   number: /\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|twenty|thirty|forty|fifty|sixty|hundred|thousand|million|billion|once|twice|dozen|half|daily|weekly|monthly|yearly|annually|hours?|days?|weeks?|months?|years?|minutes?|seconds?|nights?)\b/i,
 };
@@ -685,8 +709,9 @@ export function fitsKind(sentence: string, question: string): boolean {
   return !kind || KIND[kind].test(sentence);
 }
 
-/** The kind of answer a question asks for, when its words say: an amount of money, or a number (counts, sizes, times, dates). */
+/** The kind of answer a question asks for, when its words say: who wrote something, an amount of money, or a number (counts, sizes, times, dates). */
 export function answerKind(question: string): keyof typeof KIND | null {
+  if (/\bwho\b[^?]*\b(?:wrote|written|writes|authored)\b|\bwho (?:is|was|are|were) the authors?\b/i.test(question)) return 'author';
   // An amount of money: a currency sign, "how much" with paying, or a price ("Where are the
   // forklifts charged?" asks a place).
   if (/[$€£¥]|\bhow much\b.*\b(?:paid|pay|pays|charged?|charges|spend|spent|owe|owed|earn|earns|earned)\b|\b(?:price|prices|cost|costs|fee|fees|fare|fares)\b/i.test(question)) return 'money';
