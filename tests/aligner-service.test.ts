@@ -21,6 +21,18 @@ describe('AlignerService on pocket-lm', () => {
   });
   afterAll(() => engine.unload());
 
+  it('scores a sentence after a long question and a long answer so far: the prompt keeps the question\'s start and the answer\'s end, within the context', async () => {
+    const long = { question: `${'Please explain this at length. '.repeat(60)}What is a lighthouse?`, prefix: 'A lighthouse is a tower with a lamp. '.repeat(120) };
+    const score = await service.score(long, 'It guides ships at night.');
+    expect(score).toBeGreaterThan(0);
+    expect(score).toBeLessThan(1);
+    const prompt = correctorPrompt(long, 'It guides ships at night.');
+    expect(prompt).toMatch(/^##Question: Please explain this at length\./);
+    expect(prompt).toMatch(/lamp\. \| ##Answer_Last_Sentence: It guides ships at night\. \|/);
+    // Short inputs: the prompt is exactly the trained format.
+    expect(correctorPrompt(ctx, ` ${sentence} `)).toBe(`##Question: ${ctx.question} | ##Answer_Prefix:  | ##Answer_Last_Sentence: ${sentence} | ##Your_Revision: `);
+  });
+
   it('scores with the two reply tokens the model itself would produce', async () => {
     const score = await service.score(ctx, sentence);
     expect(score).toBeGreaterThan(0);

@@ -28,8 +28,22 @@ export interface AlignerContext {
   prefix: string;
 }
 
+/** The corrector's context holds 1,024 tokens: a long question keeps its start, a long answer so far its end (words; as trained when shorter). */
+export const CORRECTOR_WORDS = { question: 150, prefix: 300, sentence: 150 };
+
+const headWords = (t: string, n: number) => {
+  const w = t.trim().split(/\s+/);
+  return w.length > n ? w.slice(0, n).join(' ') : t.trim();
+};
+const tailWords = (t: string, n: number) => {
+  const w = t.trim().split(/\s+/);
+  return w.length > n ? w.slice(-n).join(' ') : t.trim();
+};
+
 export function correctorPrompt(ctx: AlignerContext, sentence: string): string {
-  return `##Question: ${ctx.question} | ##Answer_Prefix: ${ctx.prefix.trim()} | ##Answer_Last_Sentence: ${sentence.trim()} | ##Your_Revision: `;
+  const q = headWords(ctx.question, CORRECTOR_WORDS.question);
+  const prefix = tailWords(ctx.prefix, CORRECTOR_WORDS.prefix);
+  return `##Question: ${q === ctx.question.trim() ? ctx.question : q} | ##Answer_Prefix: ${prefix} | ##Answer_Last_Sentence: ${headWords(sentence, CORRECTOR_WORDS.sentence)} | ##Your_Revision: `;
 }
 
 const GREEDY: SamplingOptions = { temperature: 0, topK: 0, topP: 1 };
