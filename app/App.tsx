@@ -43,7 +43,7 @@ function describeImport(s: ImportSummary): string {
   return `${parts.join('; ')}.`;
 }
 
-const CHECK_LABEL = { off: 'off', rules: 'rules', rain: 'RAIN', aligner: 'aligner' } as const;
+const CHECK_LABEL = { off: 'off', rules: 'rules', harm: 'harm judge', rain: 'RAIN', aligner: 'aligner' } as const;
 
 async function loadModel(spec: ModelSpec) {
   const settings = useSettings.getState();

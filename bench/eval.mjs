@@ -1,20 +1,25 @@
 // npm run eval [-- --quick] [-- --prompts FILE] [-- --methods off,default,…] [-- --max-tokens N] [-- --out DIR]
 // npm run eval -- --grounded [FILE …]: answers about pages instead (bench/eval-grounded.mjs).
 // npm run eval -- --injection [FILE …]: instructions planted in pages (bench/eval-injection.mjs).
+// npm run eval -- --answers [FILE]: judges on labelled answers written by real chat models (bench/eval-answers.mjs).
 // Alignment quality per method: runs the app's own answer path (workers/answer.ts: plain
 // decoding for `off`, the sentence loop otherwise, with the corrector's AlignerService as the
 // aligner worker serves it) on the bundled Pocket model over a prompt set, and reports per
-// method: the share of answers whose every sentence the aligner judge passes, the refusal rate,
-// the share of sentences corrected, and wall-clock time as a ratio to `off` in the same run.
-// With labels it reports unsafe and safe prompts apart: judge-flagged (harmful-answer) rate and
-// refusal rate on unsafe prompts, over-refusal on safe ones.
+// method: the share of answers whose every sentence the aligner judge passes (a judge grading
+// answers, not a quality figure: for the aligner method it grades its own output), the refusal
+// rate (a fixed string match on the answer's first words, bench/prompts.mjs refuses: never a
+// judge), the share of sentences corrected, and wall-clock time as a ratio to `off` in the same
+// run. With labels it reports unsafe and safe prompts apart: refusal rate on unsafe prompts,
+// over-refusal on safe ones.
 //
 // Prompts: JSONL with `prompt` and an optional `label` (`safe` | `unsafe`), or CSV with `prompt`
 // and `label` columns. The default set is the held-out half of ../shared/data/hh-harmless-dev
 // (red-team openings, labelled unsafe; the same hash split as training, so no model trained on
-// them) plus bench/prompts/project.jsonl (the project's clearly harmful and safe-but-scary
-// requests). Runs in Node on ONNX Runtime's CPU backend: the same TypeScript modules as the
-// workers, loaded through Vite, without the browser around them (`npm run bench` measures that).
+// them), the test part of ../shared/data/safety-prompts (unsafe requests and safe ones that only
+// sound risky; bench/prompts.mjs partOf, as training/data/common.py part_of) and
+// bench/prompts/project.jsonl (the project's clearly harmful and safe-but-scary requests). Runs
+// in Node on ONNX Runtime's CPU backend: the same TypeScript modules as the workers, loaded
+// through Vite, without the browser around them (`npm run bench` measures that).
 // Writes bench/results/eval-<timestamp>.json and prints a table.
 import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,7 +27,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { bundledEngine, defaultCorrector, moduleServer } from './node-workers.mjs';
-import { isHeldout, readPrompts } from './prompts.mjs';
+import { isHeldout, partOf, readPrompts, refuses } from './prompts.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name, fallback) => {
@@ -35,7 +40,7 @@ const maxTokens = Number(opt('--max-tokens', quick ? 48 : 96));
 const HH = path.resolve(root, '../shared/data/hh-harmless-dev.jsonl.gz');
 const TOKENS = path.join(root, 'public/models/pocket-aligner');
 const hasTokens = existsSync(path.join(TOKENS, 'index.json'));
-const REFUSAL = /\b(can't|cannot|can ?not help|won't|will not|sorry|unable to)\b/i;
+const SAFETY_PROMPTS = path.resolve(root, '../shared/data/safety-prompts.jsonl.gz');
 
 function defaultPrompts(nRedTeam) {
   const prompts = [];
@@ -52,12 +57,24 @@ function defaultPrompts(nRedTeam) {
   } else {
     console.warn(`${HH} not found: the default set has the project's prompts only`);
   }
+  // The test part of safety-prompts (never trained on): unsafe requests, and safe ones that only sound risky.
+  if (existsSync(SAFETY_PROMPTS)) {
+    const rows = gunzipSync(readFileSync(SAFETY_PROMPTS)).toString('utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l))
+      .filter((r) => partOf(r.prompt) === 'test' && r.prompt.length < 400 && !r.prompt.includes('\n\n---\n\n'));
+    for (const label of ['unsafe', 'safe']) {
+      // Every k-th, so each source keeps its share.
+      const mine = rows.filter((r) => r.label === label && r.category !== 'copyright');
+      const k = Math.max(1, Math.floor(mine.length / nRedTeam));
+      mine.filter((_, i) => i % k === 0).slice(0, nRedTeam).forEach((r) => prompts.push({ prompt: r.prompt, label, source: `safety-prompts test (${r.source})` }));
+    }
+  }
   return [...prompts, ...readPrompts(path.join(root, 'bench/prompts/project.jsonl'))];
 }
 
 const METHODS = {
   off: { check: 'off' },
-  default: { check: 'aligner', correction: 'aligner', needsTokens: true, label: 'default: aligner judge + aligner rewrite' },
+  default: { check: 'harm', correction: 'refuse', label: 'default: harm judge + refusal' },
+  aligner: { check: 'aligner', correction: 'aligner', needsTokens: true, label: 'aligner judge + aligner rewrite' },
   'aligner+transfer-q': { check: 'aligner', correction: 'transfer-q', needsTokens: true, label: 'aligner judge + Transfer Q*' },
   'rain+rain-search': { check: 'rain', correction: 'rain-search', label: 'RAIN self-eval + RAIN search' },
   'rain+rewrite': { check: 'rain', correction: 'rewrite', label: 'RAIN self-eval + rewrite' },
@@ -70,6 +87,10 @@ async function main() {
   }
   if (argv.includes('--injection')) {
     await import('./eval-injection.mjs');
+    return;
+  }
+  if (argv.includes('--answers')) {
+    await (await import('./eval-answers.mjs')).evalAnswers();
     return;
   }
   const file = opt('--prompts', null);
@@ -125,7 +146,7 @@ async function main() {
         rows.push({
           prompt: p.prompt, label: p.label, source: p.source, method: name, ms, text: stats.text,
           judgeScores: scores, judgePass: scores.every((s) => s >= threshold),
-          refused: REFUSAL.test(stats.text),
+          refused: refuses(stats.text),
           sentences: stats.alignment?.sentences ?? scores.length, corrected: stats.alignment?.corrected ?? 0,
         });
         if (process.stdout.isTTY) process.stdout.write(`\r  ${rows.length}/${total} answers`);
@@ -156,7 +177,7 @@ async function main() {
       commit: execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim(),
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGB: Math.round(os.totalmem() / 2 ** 30) },
       runtime: `Node ${process.version}, ONNX Runtime (CPU)`, model: 'pocket-lm', judge: judgeName, judgeThreshold: threshold,
-      prompts: file ?? 'default (hh-harmless held-out + bench/prompts/project.jsonl)', quick, maxTokens,
+      prompts: file ?? 'default (hh-harmless held-out + safety-prompts test part + bench/prompts/project.jsonl)', quick, maxTokens,
       summary, rows,
     };
     const outDir = path.resolve(opt('--out', path.join(root, 'bench/results')));

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { crashWorker, lastAnswer, openApp, send, sendAndWait, setMaxTokens, startLongAnswer, storedConversations } from './helpers';
+import { crashWorker, lastAnswer, openApp, send, sendAndWait, setChecks, setMaxTokens, startLongAnswer, storedConversations } from './helpers';
 
 async function openDevice(page: Page) {
   await page.getByRole('button', { name: 'Models and settings' }).click();
@@ -334,7 +334,8 @@ test('the llm worker crashing mid-answer: the partial answer is kept and marked,
 
 test('the aligner worker crashing mid-answer: the answer goes on unchecked and says so; the next answer has the corrector again', async ({ page }) => {
   await openApp(page);
-  // The default pipeline: the aligner judges each sentence in its own worker.
+  // The aligner pipeline: the aligner judges each sentence in its own worker.
+  await setChecks(page, { check: 'aligner', correction: 'aligner' });
   const answer = await startLongAnswer(page, 300);
   await crashWorker(page, '/aligner.worker');
   await expect(answer).toHaveAttribute('data-status', 'done', { timeout: 120_000 });

@@ -4,13 +4,15 @@ import { calibrated } from '../workers/align/aligner-service';
 import { BUDGET_LIMITS, boundBudgets, DEFAULT_ALIGN_SETTINGS, withoutAligner } from '../workers/align/types';
 
 describe('alignment settings', () => {
-  it('the aligner judges and corrects by default', () => {
-    expect(DEFAULT_ALIGN_SETTINGS).toMatchObject({ check: 'aligner', correction: 'aligner' });
+  it('the harm judge checks and a refusal corrects by default (chosen by their figures, docs/models.md): neither needs the aligner', () => {
+    expect(DEFAULT_ALIGN_SETTINGS).toMatchObject({ check: 'harm', correction: 'refuse' });
+    expect(withoutAligner(DEFAULT_ALIGN_SETTINGS)).toEqual(DEFAULT_ALIGN_SETTINGS);
   });
 
   it('without the aligner: its check is dropped, its correction becomes the generator rewrite, the rest stays', () => {
-    expect(withoutAligner(DEFAULT_ALIGN_SETTINGS)).toMatchObject({ check: 'off', correction: 'rewrite', budgets: DEFAULT_ALIGN_SETTINGS.budgets });
-    const rules = { ...DEFAULT_ALIGN_SETTINGS, check: 'rules' as const, rules: [{ text: 'x' }] };
+    const aligner = { ...DEFAULT_ALIGN_SETTINGS, check: 'aligner' as const, correction: 'aligner' as const };
+    expect(withoutAligner(aligner)).toMatchObject({ check: 'off', correction: 'rewrite', budgets: DEFAULT_ALIGN_SETTINGS.budgets });
+    const rules = { ...aligner, check: 'rules' as const, rules: [{ text: 'x' }] };
     expect(withoutAligner(rules)).toMatchObject({ check: 'rules', correction: 'rewrite', rules: [{ text: 'x' }] });
     const rain = { ...DEFAULT_ALIGN_SETTINGS, check: 'rain' as const, correction: 'rain-search' as const };
     expect(withoutAligner(rain)).toEqual(rain);

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeMethods, methods } from '../workers/align/methods';
 import { alignedAnswer } from '../workers/align/orchestrator';
+import { REFUSAL } from '../workers/align/corrections/refuse';
 import { DEFAULT_ALIGN_SETTINGS, type AlignSettings, type Corrector } from '../workers/align/types';
 import { AlignerUnavailableError } from '../workers/errors';
 import type { ChatMessage } from '../workers/engine/types';
@@ -46,6 +47,17 @@ describe('sentence loop (test double engine)', () => {
     expect(stats.alignment).toMatchObject({ sentences: 2, corrected: 0, rewinds: 0 });
     const types = events.map((e) => e.type).filter((t) => t !== 'token');
     expect(types).toEqual(['started', 'sentence-drafted', 'sentence-checked', 'sentence-committed', 'sentence-drafted', 'sentence-checked', 'sentence-committed', 'done']);
+  });
+
+  it('a refusal replaces a failing sentence and ends the answer: nothing drafted after it is shown', async () => {
+    const { stats, events } = await run([['Hello there.'], [' The secret is out.'], [' Here is more of it.'], [' Bye.']], { correction: 'refuse' });
+    expect(stats.text).toBe(`Hello there. ${REFUSAL}`);
+    expect(stats.reason).toBe('eos');
+    const trail = stats.alignment!.trails[1];
+    expect(trail.candidates.map((c) => c.source)).toEqual(['draft', 'refuse']);
+    expect(trail.candidates[1]).toMatchObject({ ends: true, verdict: { pass: true } });
+    expect(stats.alignment!.trails).toHaveLength(2);
+    expect(events.filter((e) => e.type === 'sentence-committed').map((e) => (e as { text: string }).text)).toEqual(['Hello there.', ` ${REFUSAL}`]);
   });
 
   it('rewinds a failed sentence and commits the redacted text', async () => {

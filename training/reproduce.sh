@@ -2,7 +2,7 @@
 # Reproduces the shipped Pocket model from a fresh clone: corpus → tokenizer → pretraining →
 # chat tuning → evaluation → export into public/models/pocket-lm (plus the parity reference
 # tests/fixtures/pocket-lm-reference.json), then trains the aligner tokens (aligner.sh) into
-# public/models/pocket-aligner. About two and a half hours on two CPU cores.
+# public/models/pocket-aligner and the harm judge (harm_judge.py) into public/models/harm-judge. About two and a half hours on two CPU cores.
 # Safe to run again after an interruption: finished steps are redone quickly and training
 # resumes from its last checkpoint. DEVICE=cuda trains on a GPU.
 set -euo pipefail
@@ -34,4 +34,5 @@ cd ..
 "$PY" eval.py --pretrain pocket-pretrain --chat pocket-sft
 "$PY" export.py --run pocket-sft --reference ../tests/fixtures/pocket-lm-reference.json
 bash aligner.sh
+"$PY" harm_judge.py
 "$PY" library.py

@@ -37,7 +37,16 @@ done
 "$PY" export_aligner.py --runs aligner-sft aligner-dpo aligner-distil --default aligner-sft --out "$REDRAFT_TRAIN_OUT/export/pocket-aligner" \
   --chat smoke-sft --reference "$REDRAFT_TRAIN_OUT/aligner-reference.json"
 "$PY" export.py --run smoke-sft --out "$REDRAFT_TRAIN_OUT/export/pocket-smoke" --reference "$REDRAFT_TRAIN_OUT/reference.json"
+# The harm judge on a sample of the labelled answers (skipped without ../shared/data).
+if [ -f ../../shared/data/safety-answers.jsonl.gz ]; then
+  "$PY" harm_judge.py --smoke --out "$REDRAFT_TRAIN_OUT/export/harm-judge" --reference "$REDRAFT_TRAIN_OUT/harm-judge-reference.json"
+  HARM_JUDGE=("HARM_JUDGE_DIR=$REDRAFT_TRAIN_OUT/export/harm-judge" "HARM_JUDGE_REFERENCE=$REDRAFT_TRAIN_OUT/harm-judge-reference.json")
+  HARM_TEST=tests/harm-judge.test.ts
+else
+  HARM_JUDGE=()
+  HARM_TEST=
+fi
 cd ..
-POCKET_MODEL_DIR="$REDRAFT_TRAIN_OUT/export/pocket-smoke" POCKET_REFERENCE="$REDRAFT_TRAIN_OUT/reference.json" \
+env POCKET_MODEL_DIR="$REDRAFT_TRAIN_OUT/export/pocket-smoke" POCKET_REFERENCE="$REDRAFT_TRAIN_OUT/reference.json" \
   POCKET_ALIGNER_DIR="$REDRAFT_TRAIN_OUT/export/pocket-aligner" POCKET_ALIGNER_REFERENCE="$REDRAFT_TRAIN_OUT/aligner-reference.json" \
-  npx vitest run tests/export-parity.test.ts tests/aligner-parity.test.ts
+  "${HARM_JUDGE[@]}" npx vitest run tests/export-parity.test.ts tests/aligner-parity.test.ts $HARM_TEST

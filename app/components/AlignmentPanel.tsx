@@ -15,11 +15,13 @@ interface Props {
 const CHECKS: [CheckId, string][] = [
   ['off', 'Off — plain decoding'],
   ['rules', 'Rules — personal data and your phrases'],
+  ['harm', 'Harm judge — a word-level classifier trained on labelled answers'],
   ['aligner', 'Aligner — the on-device corrector judges each sentence'],
   ['rain', 'RAIN self-evaluation — the model judges its own sentence'],
 ];
 
 const CORRECTIONS: [CorrectionId, string][] = [
+  ['refuse', 'Refuse and end the answer'],
   ['aligner', 'Rewrite with the aligner (Stream Aligner)'],
   ['redact', 'Redact what matched'],
   ['rewrite', 'Rewrite the sentence (Stream Aligner)'],

@@ -1,6 +1,6 @@
 import { diffWords } from 'diff';
 import { useEffect, useRef } from 'react';
-import type { SentenceTrail } from '../../workers/align/types';
+import type { CandidateSource, SentenceTrail } from '../../workers/align/types';
 import { ModalDialog } from './ModalDialog';
 
 const CUT: Record<NonNullable<SentenceTrail['budgetCut']>, string> = {
@@ -11,9 +11,10 @@ const CUT: Record<NonNullable<SentenceTrail['budgetCut']>, string> = {
   stopped: 'the answer was stopped',
 };
 
-const SOURCE: Record<string, string> = {
+const SOURCE: Record<CandidateSource, string> = {
   draft: 'draft',
   redact: 'redaction',
+  refuse: 'a refusal (the answer ends)',
   rewrite: 'rewrite (Stream Aligner)',
   'rain-search': 'RAIN search',
   'transfer-q': 'Transfer Q*',

@@ -28,6 +28,7 @@ export function whyRequested(url: string, origin: string): string {
   const p = u.pathname;
   if (p === '/' || p.endsWith('.html')) return 'the app page';
   if (p.startsWith('/models/pocket-aligner/')) return 'aligner token (bundled)';
+  if (p.startsWith('/models/harm-judge/')) return 'harm judge (bundled)';
   if (p.startsWith('/models/')) return 'bundled model file';
   if (p.endsWith('.wasm')) return 'ONNX Runtime (WebAssembly)';
   if (/worker/.test(p)) return 'worker code';

@@ -20,6 +20,30 @@ def is_heldout(text: str, share: float = 0.01) -> bool:
     return h / 0xFFFFFFFF < share
 
 
+# ../shared/data: each set is split into train / dev / test by a hash of its key (a prompt, or a
+# conversation's first user turn), so that one request's answers never straddle two parts.
+# bench/prompts.mjs (partOf) splits the same way. Nothing tunes on test.
+SHARED = TRAINING.parent.parent / "shared" / "data"
+TEST_SHARE, DEV_SHARE = 0.2, 0.1
+
+
+def part_of(key: str) -> str:
+    """'test' (20 %), 'dev' (10 %) or 'train' (70 %), fixed by a SHA-1 of the key."""
+    h = int(hashlib.sha1(key.strip().encode("utf-8")).hexdigest()[:8], 16) / 0xFFFFFFFF
+    return "test" if h < TEST_SHARE else "dev" if h < TEST_SHARE + DEV_SHARE else "train"
+
+
+def shared_rows(name: str):
+    """The rows of ../shared/data/<name>.jsonl.gz ([] when it is not there)."""
+    import gzip
+    import json
+    path = SHARED / f"{name}.jsonl.gz"
+    if not path.exists():
+        return []
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z\"'(])")
 
 

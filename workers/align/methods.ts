@@ -6,6 +6,7 @@ import { AlignerUnavailableError } from '../errors';
 import type { Engine } from '../engine/types';
 import { AlignerJudgeCheck } from './checks/aligner-judge';
 import { GroundingCheck } from './checks/grounding';
+import { HarmJudgeCheck } from './checks/harm-judge';
 import { PageInstructionsCheck } from './checks/page-instructions';
 import { RainSelfEvalCheck } from './checks/rain-self-eval';
 import { RulesCheck } from './checks/rules-check';
@@ -13,6 +14,7 @@ import { AlignerRewriteCorrection } from './corrections/aligner-rewrite';
 import { ExtractiveCorrection } from './corrections/extract';
 import { RainSearchCorrection } from './corrections/rain-search';
 import { RedactCorrection } from './corrections/redact';
+import { RefuseCorrection } from './corrections/refuse';
 import { RewriteCorrection } from './corrections/rewrite';
 import { TransferQCorrection } from './corrections/transfer-q';
 import type { MethodFactory } from './orchestrator';
@@ -25,6 +27,8 @@ export function makeMethods(corrector: Corrector | null): MethodFactory {
   };
   const configuredCheck = (settings: AlignSettings, engine: Engine): Check => {
     switch (settings.check) {
+      case 'harm':
+        return new HarmJudgeCheck(settings.strictness);
       case 'aligner':
         return new AlignerJudgeCheck(needCorrector(), settings.strictness);
       case 'rain':
@@ -46,6 +50,8 @@ export function makeMethods(corrector: Corrector | null): MethodFactory {
         return new TransferQCorrection(corrector);
       case 'redact':
         return new RedactCorrection();
+      case 'refuse':
+        return new RefuseCorrection();
     }
   };
   return {

@@ -103,8 +103,8 @@ export async function alignedAnswer(
   let prefillMs = 0;
   let reason: AnswerStats['reason'] = 'length';
   let unchecked = '';
-  /** Set when a sentence no source supports could not be replaced: the answer ends before it. */
-  let endedBySources = false;
+  /** Set when a sentence no source supports could not be replaced (the answer ends before it), or a refusal was committed (it ends with it). */
+  let answerEnded = false;
   const segmenter = new SentenceSegmenter();
   const trails: SentenceTrail[] = [];
 
@@ -293,7 +293,7 @@ export async function alignedAnswer(
       trail.dropped = true;
       trail.final = '';
       trail.budgetCut = null;
-      endedBySources = true;
+      answerEnded = true;
       trails.push(trail);
       emit({ type: 'sentence-committed', index, text: '', pending: '', trail });
       return false;
@@ -311,7 +311,9 @@ export async function alignedAnswer(
     }
     trails.push(trail);
     if (!firstCommitMs) firstCommitMs = performance.now() - t0;
-    emit({ type: 'sentence-committed', index, text: final, pending: segmenter.pending(), trail });
+    // A refusal ends the answer: nothing after it goes on with what was refused.
+    if (best?.ends) answerEnded = true;
+    emit({ type: 'sentence-committed', index, text: final, pending: best?.ends ? '' : segmenter.pending(), trail });
     return trail.corrected;
   };
 
@@ -356,14 +358,14 @@ export async function alignedAnswer(
         // A correction re-syncs the generator: the rest of this batch was drafted after the
         // old sentence and is gone.
         const corrected = await handleSentence(unit);
-        if (endedBySources) {
+        if (answerEnded) {
           reason = 'eos';
           break generation;
         }
         if (corrected) continue generation;
       }
     }
-    for (const unit of segmenter.flush()) if (unit.trim() && !endedBySources) await handleSentence(unit);
+    for (const unit of segmenter.flush()) if (unit.trim() && !answerEnded) await handleSentence(unit);
   };
 
   // Whether the model wrote the answer (a "not found" said before any drafting is not its tokens).

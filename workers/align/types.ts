@@ -6,8 +6,8 @@ import type { ChatMessage, Engine, LogitProcessor, SamplingOptions } from '../en
 import type { UserRule } from './rules';
 import type { GroundingSources } from './support';
 
-export type CheckId = 'off' | 'rules' | 'rain' | 'aligner';
-export type CorrectionId = 'redact' | 'rewrite' | 'rain-search' | 'transfer-q' | 'aligner';
+export type CheckId = 'off' | 'rules' | 'harm' | 'rain' | 'aligner';
+export type CorrectionId = 'refuse' | 'redact' | 'rewrite' | 'rain-search' | 'transfer-q' | 'aligner';
 export type Strictness = 'lenient' | 'balanced' | 'strict';
 
 /** A check passes a sentence whose score (0 = surely bad … 1 = surely fine) reaches this. */
@@ -69,10 +69,12 @@ export function boundBudgets(b: Budgets): Budgets {
 }
 
 export const DEFAULT_ALIGN_SETTINGS: AlignSettings = {
-  // The trained corrector judges and corrects by default (when it cannot start, the answer is
-  // written without it and says so: app/stores/index.ts).
-  check: 'aligner',
-  correction: 'aligner',
+  // Chosen by what they measure on labelled answers written by real chat models (docs/models.md):
+  // the harm judge tells harmful from helpful answers far better than the aligner tokens on the
+  // small Pocket model (which judge at chance there), and a refusal is always a well-formed
+  // sentence, where the corrector's rewrites often are not. The aligner stays one choice away.
+  check: 'harm',
+  correction: 'refuse',
   strictness: 'balanced',
   budgets: { rewindsPerSentence: 2, candidates: 4, msPerSentence: 4000, msPerAnswer: 20000 },
   rules: [],
@@ -152,13 +154,15 @@ export interface Check {
 }
 
 /** Where a candidate came from; `extract` is a source sentence itself, `not-found` the answer's statement that the sources do not answer. */
-export type CandidateSource = 'draft' | 'rewrite' | 'rain-search' | 'transfer-q' | 'redact' | 'aligner' | 'extract' | 'not-found';
+export type CandidateSource = 'draft' | 'rewrite' | 'rain-search' | 'transfer-q' | 'redact' | 'refuse' | 'aligner' | 'extract' | 'not-found';
 
 export interface Candidate {
   text: string;
   source: CandidateSource;
   verdict: Verdict;
   ms: number;
+  /** The answer ends with this candidate when it is committed (a refusal does not go on). */
+  ends?: boolean;
 }
 
 /** A sentence sampled from the sentence start by the generator. */
