@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole training pipeline in a few minutes, on a sample of the corpus and with a tiny model:
-# corpus → tokenizer → pretraining → chat tuning → aligner tokens → export → the app's ONNX engine loads the
+# corpus → tokenizer → pretraining → chat tuning (alone and under torchrun, DDP on gloo) → aligner tokens →
+# harm judge → export → the app's ONNX engine loads the
 # export and agrees with PyTorch (tests/export-parity.test.ts). `npm test` runs it.
 # Everything goes to training/out/smoke; a real run's files are never touched.
 set -euo pipefail
@@ -29,6 +30,12 @@ cd ..
 "$PY" tokenizer.py 1000
 "$PY" train.py --config configs/smoke-pretrain.json
 "$PY" train.py --config configs/smoke-sft.json
+# The same script under torchrun with PyTorch's DDP: two CPU processes on gloo. (--redirects 1
+# --tee 1: Debian's torch 1.13 on Python 3.11 cannot read torchrun's default "0" for either.)
+"$PY" -m torch.distributed.run --standalone --nproc_per_node 2 --redirects 1 --tee 1 train.py --config configs/smoke-sft.json \
+  --set 'run="smoke-sft-ddp"' steps=6 log_every=2 ckpt_every=3
+"$PY" -c "import json, sys; r = json.load(open(sys.argv[1])); assert r['world_size'] == 2 and r['steps'] == 6, r; print('ddp: 2 processes, 6 steps, held-out loss', r['heldout_loss'])" \
+  "$REDRAFT_TRAIN_OUT/smoke-sft-ddp/record.json"
 # A smoke aligner token: each training mode for a few steps on the frozen smoke chat model.
 (cd data && "$PY" aligner.py)
 for mode in sft dpo rdpo distil full; do

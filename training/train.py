@@ -3,7 +3,10 @@
 command-line flags override it. Resumable: `--resume` continues from the run's last checkpoint,
 the config's `init` starts from another run's weights (SFT from pretraining), and
 `--init-from public/models/pocket-lm` starts from the shipped model's weights (read from its
-ONNX file, with the tokenizer.model shipped beside it). `--device cuda` trains on a GPU.
+ONNX file, with the tokenizer.model shipped beside it). `--device cuda` trains on a GPU. The same
+script runs under torchrun, one process per GPU (or CPU processes on gloo), with PyTorch's DDP:
+
+  torchrun --nproc_per_node 8 training/train.py --config training/configs/pocket-pretrain.json --device cuda
 
   /usr/bin/python3 training/train.py --config training/configs/pocket-pretrain.json
   /usr/bin/python3 training/train.py --config training/configs/pocket-sft.json
@@ -22,6 +25,7 @@ import shutil
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from model import Pocket, PocketConfig  # noqa: E402
@@ -100,6 +104,21 @@ def shipped_state_dict(model_dir: Path):
     return {i.name.removeprefix("model."): torch.from_numpy(numpy_helper.to_array(i).copy()) for i in graph.initializer}
 
 
+def distributed(device):
+    """Under torchrun (WORLD_SIZE > 1): joins the process group — NCCL on GPUs, gloo on CPUs —
+    and returns (rank, world size, this process's device). Alone: (0, 1, device)."""
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    if world <= 1:
+        return 0, 1, device
+    import torch.distributed as dist
+    dist.init_process_group("nccl" if device.startswith("cuda") else "gloo")
+    if device.startswith("cuda"):
+        local = int(os.environ.get("LOCAL_RANK", "0"))
+        torch.cuda.set_device(local)
+        device = f"cuda:{local}"
+    return dist.get_rank(), world, device
+
+
 @torch.no_grad()
 def evaluate(model, batches, n=20):
     model.eval()
@@ -124,7 +143,9 @@ def main():
     if args.minutes is not None:
         cfg["minutes"] = args.minutes
     device = args.device or cfg.get("device", "cpu")
-    torch.set_num_threads(cfg.get("threads", os.cpu_count() or 2))
+    rank, world, device = distributed(device)
+    # One process per GPU, or the CPU's threads shared among the processes.
+    torch.set_num_threads(max(1, cfg.get("threads", os.cpu_count() or 2) // world))
     torch.manual_seed(cfg.get("seed", 0))
 
     run = OUT / cfg["run"]
@@ -146,8 +167,9 @@ def main():
     elif cfg.get("init"):
         model.load_state_dict(torch.load(OUT / cfg["init"] / "ckpt.pt", map_location=device)["model"])
         print(f"initialised from {cfg['init']}")
-    # Seeded by the step too, so a resumed run draws new batches rather than repeating the first ones.
-    rng = np.random.default_rng([cfg.get("seed", 0), step])
+    # Seeded by the step too, so a resumed run draws new batches rather than repeating the first
+    # ones, and by the rank, so each process of a distributed run draws its own.
+    rng = np.random.default_rng([cfg.get("seed", 0), step, rank])
     record.update(device=device, threads=torch.get_num_threads(), torch=torch.__version__)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg["lr"], weight_decay=cfg.get("weight_decay", 0.1), betas=(0.9, 0.95))
     if args.resume and ckpt.exists() and "opt" in state:
@@ -161,7 +183,15 @@ def main():
         train_it = batches_sft(sft_examples(sp, "train", seq), batch, rng)
         held_it = batches_sft(sft_examples(sp, "heldout", seq), batch, np.random.default_rng(7))
 
-    print(f"{cfg['run']}: {model.num_params()/1e6:.2f}M params, stage {cfg['stage']}, device {device}")
+    # Under torchrun every process trains on its own batches and DDP averages the gradients (the
+    # effective batch is batch × world size); only rank 0 logs and writes checkpoints.
+    net = model
+    if world > 1:
+        from torch.nn.parallel import DistributedDataParallel
+        net = DistributedDataParallel(model, device_ids=[torch.cuda.current_device()] if device.startswith("cuda") else None)
+    record.update(world_size=world)
+    if rank == 0:
+        print(f"{cfg['run']}: {model.num_params()/1e6:.2f}M params, stage {cfg['stage']}, device {device}, {world} process{'es' if world > 1 else ''}")
     total_steps, warmup = cfg["steps"], cfg.get("warmup", 100)
     deadline = time.time() + 60 * cfg["minutes"] if cfg.get("minutes") else None
     t0, tokens = time.time(), 0
@@ -171,20 +201,26 @@ def main():
         for g in opt.param_groups:
             g["lr"] = lr
         x, y = next(train_it)
-        loss = model.loss(x.to(device), y.to(device))
+        logits, _ = net(x.to(device))
+        loss = F.cross_entropy(logits.view(-1, logits.size(-1)), y.to(device).view(-1), ignore_index=-100)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         step += 1
-        tokens += x.numel()
-        if step % cfg.get("log_every", 25) == 0:
+        tokens += x.numel() * world
+        if rank == 0 and step % cfg.get("log_every", 25) == 0:
             tps = tokens / (time.time() - t0)
             record["log"].append({"step": step, "loss": round(loss.item(), 4), "lr": lr, "tokens_per_s": round(tps)})
             print(f"step {step} loss {loss.item():.3f} lr {lr:.2e} {tps:.0f} tok/s", flush=True)
-        if step % cfg.get("ckpt_every", 200) == 0:
+        if rank == 0 and step % cfg.get("ckpt_every", 200) == 0:
             torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "record": record}, ckpt)
 
+    if world > 1:
+        import torch.distributed as dist
+        dist.destroy_process_group()
+        if rank != 0:
+            return
     record["heldout_loss"] = round(evaluate(model, held_it), 4)
     record["steps"] = step
     record["train_seconds"] = round(time.time() - t0 + record.get("train_seconds", 0), 1)
