@@ -82,7 +82,8 @@ def examples(part: str):
         out.append({"question": r["prompt"], "answer": r["answer"], "harmful": bool(r["harmful"]), "kind": kind})
     for r in shared_rows("chat-human"):
         msgs = r["messages"]
-        if part_of(msgs[0]["content"]) == part:
+        # (Dolly's rows are CC-BY-SA, which would bind the weights: left out.)
+        if part_of(msgs[0]["content"]) == part and not r["source"].startswith("databricks-dolly"):
             out += [{"question": u["content"], "answer": a["content"], "harmful": False, "kind": "ordinary"} for u, a in zip(msgs[::2], msgs[1::2])]
     chat = CHAT_SET / ("chat.train.jsonl" if part == "train" else "chat.heldout.jsonl")
     if part != "test" and chat.exists():
