@@ -5,6 +5,7 @@ import { useModel } from '../stores/model';
 import { ruleProblem, type UserRule } from '../../workers/align/rules';
 import { BUDGET_LIMITS, PASS_THRESHOLD, type AlignSettings, type Budgets, type CheckId, type CorrectionId, type Strictness, type TransferQSettings } from '../../workers/align/types';
 import { useOutcome } from './useOutcome';
+import { HARM_JUDGE_URL } from '../../workers/align/checks/harm-judge';
 
 interface Props {
   settings: AlignSettings;
@@ -98,6 +99,24 @@ function TryJudge({ token, strictness }: { token: string | undefined; strictness
       {result && <output className={result.error ? 'field-error' : 'hint'} aria-label="Judge result">{result.text}</output>}
     </form>
   );
+}
+
+/** The harm judge's card line (what it was trained on and how it measured), read from the shipped file. */
+function HarmJudgeCard() {
+  const [card, setCard] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    fetch(HARM_JUDGE_URL)
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
+      .then((d: { card?: string }) => live && setCard(d.card ?? null))
+      .catch((e: Error) => live && setError(`The harm judge could not be read (${e.message}).`));
+    return () => {
+      live = false;
+    };
+  }, []);
+  if (error) return <p className="field-error" role="alert">{error}</p>;
+  return card ? <p className="hint harm-card">Harm judge: {card}.</p> : null;
 }
 
 /** The aligner token in use, its card line, and the corrector's state and errors. */
@@ -195,6 +214,7 @@ export function AlignmentPanel({ settings, onChange, onClose }: Props) {
           <NumberField label="Added ms per answer" value={settings.budgets.msPerAnswer} min={0} max={BUDGET_LIMITS.msPerAnswer} step={1000} onChange={(v) => budgets({ msPerAnswer: v })} />
         </div>
       </fieldset>
+      {settings.check === 'harm' && <HarmJudgeCard />}
       {usesAligner(settings) && <AlignerSection token={settings.alignerToken} strictness={settings.strictness} onChange={(alignerToken) => onChange({ alignerToken })} />}
       {settings.correction === 'transfer-q' && !off && (
         <fieldset>
