@@ -2,7 +2,7 @@
 // library, the few that best match the question, numbered for citations; the prompt that gives
 // them to the model as data; and what the answer says when they do not answer.
 import MiniSearch from 'minisearch';
-import { contentWords, focusOf, groundingText, type SourcePassage } from '../workers/align/support';
+import { contentWords, focusOf, groundingText, stem, type SourcePassage } from '../workers/align/support';
 import { LIBRARY_NOT_FOUND, lookUp, type Library } from './library';
 import { fencedPrompt, PROMPT_WORDS_MAX } from './prompt';
 import type { SourcedTurn } from './stores/chat';
@@ -26,7 +26,11 @@ export function pickSources(question: string, files: AttachedFile[], library: Li
   // (The library's entries are short and many: its best few, LIBRARY_PASSAGES.)
   const query = contentWords(focusOf(question)).join(' ');
   const best = (pool: { label: string; text: string }[]) => {
-    const index = new MiniSearch<{ i: number; label: string; text: string }>({ idField: 'i', fields: ['text', 'label'], searchOptions: { boost: { label: 0.5 }, prefix: (t) => t.length > 4, fuzzy: 0.1 } });
+    // Stemmed as the grounding check stems (and the in-page assistant retrieves): "wrote" finds "written", "borrowed" "borrow".
+    const index = new MiniSearch<{ i: number; label: string; text: string }>({
+      idField: 'i', fields: ['text', 'label'], processTerm: (t) => stem(t.toLowerCase()),
+      searchOptions: { boost: { label: 0.5 }, prefix: (t) => t.length > 4, fuzzy: 0.1 },
+    });
     index.addAll(pool.map((p, i) => ({ ...p, i })));
     return index.search(query, { combineWith: 'OR' }).slice(0, k).map((hit) => pool[hit.id as number]);
   };

@@ -4,8 +4,20 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createServer } from 'vite';
 
-/** A Vite server in middleware mode; `load` imports a module of the repository by its path. */
+/**
+ * A Vite server in middleware mode; `load` imports a module of the repository by its path. The
+ * workers fetch the app's own files by path ("/models/harm-judge/harm-judge.json"), as in the
+ * browser: here those requests are read from public/.
+ */
 export async function moduleServer(root) {
+  const netFetch = globalThis.fetch;
+  globalThis.fetch = async (input, init) => {
+    if (typeof input === 'string' && input.startsWith('/')) {
+      const file = path.join(root, 'public', decodeURIComponent(input.split('?')[0]));
+      return existsSync(file) ? new Response(readFileSync(file), { status: 200 }) : new Response('not found', { status: 404 });
+    }
+    return netFetch(input, init);
+  };
   const server = await createServer({
     configFile: false, root, logLevel: 'error', appType: 'custom',
     server: { middlewareMode: true, hmr: false }, optimizeDeps: { noDiscovery: true, include: [] },

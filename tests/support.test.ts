@@ -170,7 +170,8 @@ describe('support in the sources', () => {
     expect(['Who runs the broker?', 'Which program writes to the terminals of other users?'].map(answerKind)).toEqual([null, null]);
     // Who wrote it: a sentence that says so, not the verb in another sense.
     expect(['Written by Joey Hess.', 'Dickens wrote it in 1850.', 'The authors thank the reviewers.'].map((s) => fitsKind(s, 'Who wrote this?'))).toEqual([true, true, true]);
-    expect(['If not, write to the Free Software Foundation.', 'Data written out by web servers is owned by www-data.'].map((s) => fitsKind(s, 'Who wrote this?'))).toEqual([false, false]);
+    expect(['If not, write to the Free Software Foundation.', 'Data written out by web servers is owned by www-data.', 'Executables written for interpretation by Python must use a shebang.'].map((s) => fitsKind(s, 'Who wrote this?'))).toEqual([false, false, false]);
+    expect(['Bleak House was written by Dickens in 1850.', 'Authors: Neil Schemenauer <nas@debian.org>'].map((s) => fitsKind(s, 'Who wrote this?'))).toEqual([true, true]);
     // Charging a battery is not paying.
     expect(['Where are the forklifts charged?', 'Who paid for the roof?'].map(answerKind)).toEqual([null, null]);
   });

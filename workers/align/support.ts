@@ -697,8 +697,8 @@ export function focusOf(question: string): string {
 const KIND = {
   // Who wrote it: a sentence that says so ("Written by Colin Watson.", "Dickens wrote it"), not one
   // that only has the verb in another sense ("write to the Free Software Foundation").
-  // ("Data written out by web servers" neither.)
-  author: /\b[Bb]y\s+[A-Z]|\b[A-Z][\p{L}'’-]+\s+wrote\b|\b[Aa]uthors?\b/u,
+  // ("Data written out by web servers" neither, nor "written for interpretation by Python must").
+  author: /\b[Bb]y\s+[A-Z][\p{L}'’-]*(?:\s+[A-Z][\p{L}'’.-]*)*(?=\s*(?:[.,;:)<]|$|\s+(?:and|in|on|at|for|from|with)\b))|\b[A-Z][\p{L}'’-]+\s+wrote\b|\b[Aa]uthors?\b/u,
   money: /[$€£¥]\s?\d|\d\s?(?:usd|eur|gbp|euros?|dollars?|pounds|pence|cents?)\b/i,
   number: /\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|twenty|thirty|forty|fifty|sixty|hundred|thousand|million|billion|once|twice|dozen|half|daily|weekly|monthly|yearly|annually|hours?|days?|weeks?|months?|years?|minutes?|seconds?|nights?)\b/i,
 };
