@@ -4,8 +4,8 @@
 // app/widget/page-text.ts in happy-dom, its prompt, copy bias and sources, workers/answer.ts)
 // on the bundled Pocket model, per method:
 //   off         plain decoding with the copy bias (no checks)
-//   default     the aligner judge + rewrite, no sources (the widget before grounding)
-//   grounded    the grounding check before the aligner judge, extractive correction, "not found"
+//   default     the default check and correction (the harm judge, a refusal), no sources (the widget before grounding)
+//   grounded    the grounding check before the default check, extractive correction, "not found"
 //   grounded-only  the grounding check alone (configured checks off)
 //   extractive  the baseline: the passages' best sentence for the question, word for word, cited
 // and reports, apart for the dev and the held-out parts:

@@ -41,14 +41,15 @@ const methodConfigs = [
   { name: 'correct: rewrite', check: 'rules', correction: 'rewrite', rules: 'the' },
   { name: 'correct: RAIN search', check: 'rules', correction: 'rain-search', rules: 'the' },
   { name: 'correct: Transfer Q*', check: 'rules', correction: 'transfer-q', rules: 'the' },
+  // What a new conversation runs: the harm judge, and a refusal for a sentence it fails.
+  { name: 'default pipeline: harm judge', check: 'harm', correction: 'refuse', rules: '' },
 ];
 // The aligner's judge and rewrite, when aligner tokens ship (the corrector runs in its own worker).
 const hasTokens = existsSync('public/models/pocket-aligner/index.json');
 if (hasTokens) {
   methodConfigs.splice(3, 0, { name: 'check: aligner judge', check: 'aligner', correction: 'redact', rules: '', rewinds: 0 });
   methodConfigs.push({ name: 'correct: aligner rewrite', check: 'rules', correction: 'aligner', rules: 'the' });
-  // What a new conversation runs: the aligner judge, and its rewrite for sentences that fail.
-  methodConfigs.push({ name: 'default pipeline', check: 'aligner', correction: 'aligner', rules: '' });
+  methodConfigs.push({ name: 'aligner pipeline', check: 'aligner', correction: 'aligner', rules: '' });
 }
 
 if (!args.has('--no-build')) execSync('node scripts/ensure-deps.mjs && npx vite build --logLevel warn', { stdio: 'inherit' });
