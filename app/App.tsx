@@ -22,6 +22,7 @@ import { onDeviceLost, useModel } from './stores/model';
 import { resetAligner } from './stores/aligner';
 import { useOffline } from './stores/offline';
 import { useSettings } from './stores/settings';
+import { CHECKS } from '../workers/align/method-table';
 
 function answerSettings(): AnswerSettings {
   const s = useSettings.getState();
@@ -43,7 +44,6 @@ function describeImport(s: ImportSummary): string {
   return `${parts.join('; ')}.`;
 }
 
-const CHECK_LABEL = { off: 'off', rules: 'rules', harm: 'harm judge', rain: 'RAIN', aligner: 'aligner' } as const;
 
 async function loadModel(spec: ModelSpec) {
   const settings = useSettings.getState();
@@ -259,7 +259,7 @@ export function App() {
             {model.loaded ? model.loaded.id : model.loading ? `Loading ${model.loading.spec.id}…` : 'No model loaded'}
           </button>
           <button className="ghost align-button" aria-expanded={showAlign} onClick={() => setShowAlign((v) => !v)}>
-            Checks: {CHECK_LABEL[align.check]}{align.check !== 'off' ? ` → ${align.correction}` : ''}
+            Checks: {CHECKS[align.check].short}{align.check !== 'off' ? ` → ${align.correction}` : ''}
           </button>
           <button className="ghost" disabled={!conversation?.messages.length} onClick={() => conversation && download(conversation)}>
             Export trail

@@ -1,7 +1,9 @@
 // The exported trail validates against docs/trail.schema.json (a real answer's shape, produced
 // by the sentence loop on the scripted engine test double), imports back unchanged, and a
 // broken file is refused with a reason.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { candidateSources, checkIds, correctionIds } from '../workers/align/method-table';
 import { methods } from '../workers/align/methods';
 import { alignedAnswer } from '../workers/align/orchestrator';
 import { DEFAULT_ALIGN_SETTINGS } from '../workers/align/types';
@@ -77,5 +79,14 @@ describe('trail export and import', () => {
     // A message stored while streaming comes back as interrupted.
     const streaming = exportArchive([{ ...a, messages: [{ ...a.messages[0], status: 'streaming' as const }] }]);
     expect((await parseExport(JSON.stringify(streaming)))[0].messages[0].status).toBe('interrupted');
+  });
+
+  it("the schema's checks, corrections and candidate sources are the method table's, so every method's trail can be imported", () => {
+    const schema = JSON.parse(readFileSync(new URL('../docs/trail.schema.json', import.meta.url), 'utf8'));
+    const sorted = (xs: string[]) => [...xs].sort();
+    expect(sorted(schema.$defs.checkId.enum)).toEqual(sorted(checkIds));
+    expect(sorted(schema.$defs.correctionId.enum)).toEqual(sorted(correctionIds));
+    const source = JSON.stringify(schema).match(/"source":\{"enum":(\[[^\]]*\])/);
+    expect(sorted(JSON.parse(source![1]))).toEqual(sorted(candidateSources));
   });
 });

@@ -1,4 +1,5 @@
 import * as Comlink from 'comlink';
+import { CHECKS, CORRECTIONS } from '../../workers/align/method-table';
 import type { AlignSettings } from '../../workers/align/types';
 import type { Backend } from '../../workers/engine/types';
 import type { AlignerWorkerApi } from '../../workers/aligner.worker';
@@ -12,7 +13,7 @@ export const alignerBridge = new WorkerBridge<AlignerWorkerApi>(
 );
 
 export function usesAligner(align: AlignSettings | undefined): boolean {
-  return !!align && align.check !== 'off' && (align.check === 'aligner' || align.correction === 'aligner');
+  return !!align && align.check !== 'off' && (!!CHECKS[align.check].aligner || !!CORRECTIONS[align.correction].aligner);
 }
 
 let connected: Promise<void> | null = null;

@@ -6,6 +6,7 @@ import { ruleProblem, type UserRule } from '../../workers/align/rules';
 import { BUDGET_LIMITS, PASS_THRESHOLD, type AlignSettings, type Budgets, type CheckId, type CorrectionId, type Strictness, type TransferQSettings } from '../../workers/align/types';
 import { useOutcome } from './useOutcome';
 import { HARM_JUDGE_URL } from '../../workers/align/checks/harm-judge';
+import { CHECKS, CORRECTIONS } from '../../workers/align/method-table';
 
 interface Props {
   settings: AlignSettings;
@@ -13,22 +14,8 @@ interface Props {
   onClose(): void;
 }
 
-const CHECKS: [CheckId, string][] = [
-  ['off', 'Off — plain decoding'],
-  ['rules', 'Rules — personal data and your phrases'],
-  ['harm', 'Harm judge — a word-level classifier trained on labelled answers'],
-  ['aligner', 'Aligner — the on-device corrector judges each sentence'],
-  ['rain', 'RAIN self-evaluation — the model judges its own sentence'],
-];
-
-const CORRECTIONS: [CorrectionId, string][] = [
-  ['refuse', 'Refuse and end the answer'],
-  ['aligner', 'Rewrite with the aligner (Stream Aligner)'],
-  ['redact', 'Redact what matched'],
-  ['rewrite', 'Rewrite the sentence (Stream Aligner)'],
-  ['rain-search', 'Rewind and search (RAIN)'],
-  ['transfer-q', 'Guided regeneration (Transfer Q*)'],
-];
+const CHECK_LIST = Object.entries(CHECKS).map(([id, c]) => [id, c.label]) as [CheckId, string][];
+const CORRECTION_LIST = Object.entries(CORRECTIONS).map(([id, c]) => [id, c.label]) as [CorrectionId, string][];
 
 /** One rule per line; a line written as /…/ is a regular expression. */
 export function parseRules(text: string): UserRule[] {
@@ -175,13 +162,13 @@ export function AlignmentPanel({ settings, onChange, onClose }: Props) {
         <label className="field">
           <span>Check</span>
           <select value={settings.check} onChange={(e) => onChange({ check: e.target.value as CheckId })}>
-            {offered(CHECKS, settings.check).map(([id, label]) => <option key={id} value={id}>{label}</option>)}
+            {offered(CHECK_LIST, settings.check).map(([id, label]) => <option key={id} value={id}>{label}</option>)}
           </select>
         </label>
         <label className="field">
           <span>Correction</span>
           <select value={settings.correction} disabled={off} onChange={(e) => onChange({ correction: e.target.value as CorrectionId })}>
-            {offered(CORRECTIONS, settings.correction).map(([id, label]) => <option key={id} value={id}>{label}</option>)}
+            {offered(CORRECTION_LIST, settings.correction).map(([id, label]) => <option key={id} value={id}>{label}</option>)}
           </select>
         </label>
         <label className="field">

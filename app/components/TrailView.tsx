@@ -1,6 +1,7 @@
 import { diffWords } from 'diff';
 import { useEffect, useRef } from 'react';
-import type { CandidateSource, SentenceTrail } from '../../workers/align/types';
+import { CANDIDATE_SOURCES } from '../../workers/align/method-table';
+import type { SentenceTrail } from '../../workers/align/types';
 import { ModalDialog } from './ModalDialog';
 
 const CUT: Record<NonNullable<SentenceTrail['budgetCut']>, string> = {
@@ -11,17 +12,7 @@ const CUT: Record<NonNullable<SentenceTrail['budgetCut']>, string> = {
   stopped: 'the answer was stopped',
 };
 
-const SOURCE: Record<CandidateSource, string> = {
-  draft: 'draft',
-  redact: 'redaction',
-  refuse: 'a refusal (the answer ends)',
-  rewrite: 'rewrite (Stream Aligner)',
-  'rain-search': 'RAIN search',
-  'transfer-q': 'Transfer Q*',
-  aligner: 'aligner rewrite',
-  extract: 'the source’s own sentence',
-  'not-found': 'the sources do not answer',
-};
+const SOURCE = CANDIDATE_SOURCES;
 
 /** Draft beside final as a word diff: removed words struck through, added ones marked. */
 function WordDiff({ before, after }: { before: string; after: string }) {

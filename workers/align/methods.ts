@@ -18,42 +18,31 @@ import { RefuseCorrection } from './corrections/refuse';
 import { RewriteCorrection } from './corrections/rewrite';
 import { TransferQCorrection } from './corrections/transfer-q';
 import type { MethodFactory } from './orchestrator';
-import type { AlignSettings, Check, Correction, Corrector } from './types';
+import type { AlignSettings, Check, CheckId, Correction, CorrectionId, Corrector } from './types';
 
 export function makeMethods(corrector: Corrector | null): MethodFactory {
   const needCorrector = (): Corrector => {
     if (!corrector) throw new AlignerUnavailableError('the aligner worker is not connected');
     return corrector;
   };
-  const configuredCheck = (settings: AlignSettings, engine: Engine): Check => {
-    switch (settings.check) {
-      case 'harm':
-        return new HarmJudgeCheck(settings.strictness);
-      case 'aligner':
-        return new AlignerJudgeCheck(needCorrector(), settings.strictness);
-      case 'rain':
-        return new RainSelfEvalCheck(engine, settings.strictness);
-      case 'rules':
-      case 'off':
-        return new RulesCheck(settings.rules);
-    }
+  // One factory per id of the method table (method-table.ts): a missing one fails to compile.
+  const checks: Record<CheckId, (settings: AlignSettings, engine: Engine) => Check> = {
+    off: (s) => new RulesCheck(s.rules),
+    rules: (s) => new RulesCheck(s.rules),
+    harm: (s) => new HarmJudgeCheck(s.strictness),
+    aligner: (s) => new AlignerJudgeCheck(needCorrector(), s.strictness),
+    rain: (s, engine) => new RainSelfEvalCheck(engine, s.strictness),
   };
-  const configuredCorrection = (settings: AlignSettings): Correction => {
-    switch (settings.correction) {
-      case 'aligner':
-        return new AlignerRewriteCorrection(needCorrector());
-      case 'rewrite':
-        return new RewriteCorrection();
-      case 'rain-search':
-        return new RainSearchCorrection();
-      case 'transfer-q':
-        return new TransferQCorrection(corrector);
-      case 'redact':
-        return new RedactCorrection();
-      case 'refuse':
-        return new RefuseCorrection();
-    }
+  const corrections: Record<CorrectionId, (settings: AlignSettings) => Correction> = {
+    refuse: () => new RefuseCorrection(),
+    aligner: () => new AlignerRewriteCorrection(needCorrector()),
+    redact: () => new RedactCorrection(),
+    rewrite: () => new RewriteCorrection(),
+    'rain-search': () => new RainSearchCorrection(),
+    'transfer-q': () => new TransferQCorrection(corrector),
   };
+  const configuredCheck = (settings: AlignSettings, engine: Engine): Check => checks[settings.check](settings, engine);
+  const configuredCorrection = (settings: AlignSettings): Correction => corrections[settings.correction](settings);
   return {
     check(settings: AlignSettings, engine: Engine): Check {
       // Page instructions first (a sentence that follows one is withheld even when the page has

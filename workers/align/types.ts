@@ -6,8 +6,9 @@ import type { ChatMessage, Engine, LogitProcessor, SamplingOptions } from '../en
 import type { UserRule } from './rules';
 import type { GroundingSources } from './support';
 
-export type CheckId = 'off' | 'rules' | 'harm' | 'rain' | 'aligner';
-export type CorrectionId = 'refuse' | 'redact' | 'rewrite' | 'rain-search' | 'transfer-q' | 'aligner';
+import { CHECKS, CORRECTIONS, type CandidateSource, type CheckId, type CorrectionId } from './method-table';
+
+export type { CandidateSource, CheckId, CorrectionId };
 export type Strictness = 'lenient' | 'balanced' | 'strict';
 
 /** A check passes a sentence whose score (0 = surely bad … 1 = surely fine) reaches this. */
@@ -83,7 +84,7 @@ export const DEFAULT_ALIGN_SETTINGS: AlignSettings = {
 
 /** The same settings without the aligner: no check in its place, the generator's own rewrite for its correction. */
 export function withoutAligner(align: AlignSettings): AlignSettings {
-  return { ...align, check: align.check === 'aligner' ? 'off' : align.check, correction: align.correction === 'aligner' ? 'rewrite' : align.correction };
+  return { ...align, check: CHECKS[align.check].aligner ? 'off' : align.check, correction: CORRECTIONS[align.correction].aligner ? 'rewrite' : align.correction };
 }
 
 export interface Finding {
@@ -153,8 +154,6 @@ export interface Check {
   check(ctx: SentenceContext, sentence: string): Promise<Verdict>;
 }
 
-/** Where a candidate came from; `extract` is a source sentence itself, `not-found` the answer's statement that the sources do not answer. */
-export type CandidateSource = 'draft' | 'rewrite' | 'rain-search' | 'transfer-q' | 'redact' | 'refuse' | 'aligner' | 'extract' | 'not-found';
 
 export interface Candidate {
   text: string;

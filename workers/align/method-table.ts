@@ -1,0 +1,58 @@
+// Every check, correction and candidate source of the sentence loop, declared once: its id and
+// the words the settings, the top bar and the review trail show for it. Data only (the page
+// imports it); `methods.ts` builds each one through a table typed by these ids, so a method
+// missing from either fails to compile, and tests/trail-schema.test.ts holds the export schema's
+// enums to these keys.
+
+export interface CheckInfo {
+  /** In the settings' Check list. */
+  label: string;
+  /** On the top bar ("Checks: harm judge → refuse"). */
+  short: string;
+  /** Needs the aligner worker (the corrector). */
+  aligner?: boolean;
+}
+
+export interface CorrectionInfo {
+  /** In the settings' Correction list. */
+  label: string;
+  /** In the review trail, for the candidates it writes. */
+  trail: string;
+  aligner?: boolean;
+}
+
+const CHECK_TABLE = {
+  off: { label: 'Off — plain decoding', short: 'off' },
+  rules: { label: 'Rules — personal data and your phrases', short: 'rules' },
+  harm: { label: 'Harm judge — a word-level classifier trained on labelled answers', short: 'harm judge' },
+  aligner: { label: 'Aligner — the on-device corrector judges each sentence', short: 'aligner', aligner: true },
+  rain: { label: 'RAIN self-evaluation — the model judges its own sentence', short: 'RAIN' },
+} as const satisfies Record<string, CheckInfo>;
+
+const CORRECTION_TABLE = {
+  refuse: { label: 'Refuse and end the answer', trail: 'a refusal (the answer ends)' },
+  aligner: { label: 'Rewrite with the aligner (Stream Aligner)', trail: 'aligner rewrite', aligner: true },
+  redact: { label: 'Redact what matched', trail: 'redaction' },
+  rewrite: { label: 'Rewrite the sentence (Stream Aligner)', trail: 'rewrite (Stream Aligner)' },
+  'rain-search': { label: 'Rewind and search (RAIN)', trail: 'RAIN search' },
+  'transfer-q': { label: 'Guided regeneration (Transfer Q*)', trail: 'Transfer Q*' },
+} as const satisfies Record<string, CorrectionInfo>;
+
+export type CheckId = keyof typeof CHECK_TABLE;
+export type CorrectionId = keyof typeof CORRECTION_TABLE;
+export const CHECKS: Record<CheckId, CheckInfo> = CHECK_TABLE;
+export const CORRECTIONS: Record<CorrectionId, CorrectionInfo> = CORRECTION_TABLE;
+
+/** Where a candidate sentence came from: the draft, a correction, or the sources (`extract`: a source sentence itself; `not-found`: the statement that they do not answer). */
+export const CANDIDATE_SOURCES = {
+  draft: 'draft',
+  ...Object.fromEntries(Object.entries(CORRECTIONS).map(([id, c]) => [id, c.trail])),
+  extract: 'the source’s own sentence',
+  'not-found': 'the sources do not answer',
+} as { draft: string; extract: string; 'not-found': string } & Record<CorrectionId, string>;
+
+export type CandidateSource = keyof typeof CANDIDATE_SOURCES;
+
+export const checkIds = Object.keys(CHECKS) as CheckId[];
+export const correctionIds = Object.keys(CORRECTIONS) as CorrectionId[];
+export const candidateSources = Object.keys(CANDIDATE_SOURCES) as CandidateSource[];
