@@ -1,7 +1,7 @@
 // Grounded decoding's logit bias on hand-made token ids: bonuses for continuing the text's
 // n-grams, for starting like its likeliest sentences, and no repeated trigrams.
 import { describe, expect, it } from 'vitest';
-import { COPY_BONUS, CopyBias, START_BONUS } from '../workers/align/grounding';
+import { COPY_BONUS, CopyBias, NoRepeatTrigrams, START_BONUS } from '../workers/align/grounding';
 
 // Tokens 1..9 are words; 0 ends a sentence ("."); the prompt is [100, 101].
 const text = (t: number) => (t === 0 ? '.' : `w${t}`);
@@ -45,5 +45,17 @@ describe('copy bias', () => {
     const logits = new Float32Array(10);
     b.processLogits(logits);
     expect(logits[3]).toBe(-Infinity);
+  });
+
+  it('without a text to copy, every answer of the sentence loop still never repeats a trigram of its own (no loops), and never looks into the prompt', () => {
+    // Prompt [1, 2, 3], then the answer [9, 1, 2]: "1 2 3" is the prompt's, not the answer's.
+    const seq = [1, 2, 3, 9, 1, 2];
+    const p = new NoRepeatTrigrams(() => seq, 3);
+    expect([...p.repeats()]).toEqual([]);
+    seq.push(3, 1, 2);
+    // The answer now has "1 2 3": after "1 2", 3 is ruled out.
+    const logits = p.processLogits(new Float32Array(10));
+    expect(logits[3]).toBe(-Infinity);
+    expect([...logits].filter((x) => x === -Infinity)).toHaveLength(1);
   });
 });

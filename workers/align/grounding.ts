@@ -22,11 +22,45 @@ export const START_BONUS = 10;
 const START_TOKENS = 4;
 const MAX_MATCH = COPY_BONUS.length - 1;
 
+/**
+ * No-repeat trigrams: a token that would repeat three tokens the answer already has is ruled
+ * out. A small model's answers otherwise fall into loops ("and the first day, and the first day,
+ * and the first day …"); every answer of the sentence loop decodes with it (with the copy bias
+ * below when the answer is about a given text).
+ */
+export class NoRepeatTrigrams implements LogitProcessor {
+  constructor(
+    private readonly sequence: () => readonly number[],
+    private readonly answerStart: number,
+  ) {}
+
+  /** Tokens that would repeat a trigram the answer already has. */
+  repeats(): Set<number> {
+    const seq = this.sequence();
+    const out = new Set<number>();
+    const end = seq.length - 1;
+    for (let i = this.answerStart + 1; i < end; i++) {
+      if (seq[i - 1] === seq[end - 1] && seq[i] === seq[end]) out.add(seq[i + 1]);
+    }
+    return out;
+  }
+
+  processLogits(logits: Float32Array): Float32Array {
+    for (const t of this.repeats()) if (t < logits.length) logits[t] = -Infinity;
+    return logits;
+  }
+
+  processSampledToken(): void {}
+
+  resetState(): void {}
+}
+
 export class CopyBias implements LogitProcessor {
   private readonly at = new Map<number, number[]>();
   /** The text's token ids, its lines one after the other with -1 between them. */
   private readonly source: number[] = [];
   private readonly endsSentence: (token: number) => boolean;
+  private readonly noRepeat: NoRepeatTrigrams;
 
   /**
    * @param lines the text's lines (a sentence each, likeliest first) as token ids; a line may
@@ -41,6 +75,7 @@ export class CopyBias implements LogitProcessor {
     private readonly answerStart: number,
     textOf: (token: number) => string,
   ) {
+    this.noRepeat = new NoRepeatTrigrams(sequence, answerStart);
     const cache = new Map<number, string>();
     const text = (t: number) => cache.get(t) ?? cache.set(t, textOf(t)).get(t)!;
     this.endsSentence = (t) => /[.!?]["')\]]?\s*$|\n$/.test(text(t));
@@ -78,19 +113,12 @@ export class CopyBias implements LogitProcessor {
 
   /** Tokens that would repeat a trigram the answer already has. */
   repeats(): Set<number> {
-    const seq = this.sequence();
-    const out = new Set<number>();
-    const end = seq.length - 1;
-    for (let i = this.answerStart + 1; i < end; i++) {
-      if (seq[i - 1] === seq[end - 1] && seq[i] === seq[end]) out.add(seq[i + 1]);
-    }
-    return out;
+    return this.noRepeat.repeats();
   }
 
   processLogits(logits: Float32Array): Float32Array {
     for (const [t, b] of this.bonuses()) if (t < logits.length) logits[t] += b;
-    for (const t of this.repeats()) if (t < logits.length) logits[t] = -Infinity;
-    return logits;
+    return this.noRepeat.processLogits(logits);
   }
 
   processSampledToken(): void {}

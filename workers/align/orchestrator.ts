@@ -15,7 +15,7 @@ import { yieldToEventLoop } from '../yield';
 import { redact } from './corrections/redact';
 import { GroundingCheck } from './checks/grounding';
 import { RulesCheck } from './checks/rules-check';
-import { copyBias } from './grounding';
+import { copyBias, NoRepeatTrigrams } from './grounding';
 import { SentenceSegmenter } from './segmenter';
 import { sourceIndex } from './support';
 import type {
@@ -88,8 +88,9 @@ export async function alignedAnswer(
   const eos = new Set(info.eosTokenIds);
   const maxAnswerTokens = Math.min(req.maxNewTokens, info.contextWindow - promptIds.length);
   engine.setSeed(req.seed);
-  // Answers about a given text keep to its words (drafts and sampled candidates alike).
-  const grounding = req.grounding ? [await copyBias(engine, req.grounding, promptIds.length)] : [];
+  // Every draft and sampled candidate decodes without repeating a trigram of the answer; answers
+  // about a given text also keep to its words (the copy bias, which includes that rule).
+  const decoding = [req.grounding ? await copyBias(engine, req.grounding, promptIds.length) : new NoRepeatTrigrams(() => engine.sequence(), promptIds.length)];
 
   let committed = '';
   // Tokens from `mark` on are the generator's text since the last re-sync.
@@ -147,7 +148,7 @@ export async function alignedAnswer(
     let units = seg.push(prefix);
     let sampled = '';
     let ended = false;
-    engine.setLogitProcessors([...grounding, ...(opts.processors ?? [])]);
+    engine.setLogitProcessors([...decoding, ...(opts.processors ?? [])]);
     try {
       for (let i = 0; i < (opts.maxTokens ?? 96) && !units.length; i++) {
         if (engine.position() >= info.contextWindow - 1) break;
@@ -165,7 +166,7 @@ export async function alignedAnswer(
         sampled = now;
       }
     } finally {
-      engine.setLogitProcessors(grounding);
+      engine.setLogitProcessors(decoding);
     }
     if (!units.length) units = seg.flush();
     return { text: units[0] ?? '', ended };
@@ -336,7 +337,7 @@ export async function alignedAnswer(
   const generate = async () => {
     await engine.prefill(promptIds);
     prefillMs = performance.now() - t0;
-    engine.setLogitProcessors(grounding);
+    engine.setLogitProcessors(decoding);
     let answerTokens = 0;
     generation: while (answerTokens < maxAnswerTokens) {
       await yieldToEventLoop();
