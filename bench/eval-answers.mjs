@@ -65,25 +65,15 @@ function readAnswers() {
   return { name: files.join(', '), rows };
 }
 
-// The baseline: hashed words and word pairs, logistic regression (Adagrad, balanced classes).
+// The baseline: hashed words and word pairs of the whole answer (the harm judge's features,
+// without the request's words), logistic regression (Adagrad, balanced classes).
 const BUCKETS = 2 ** 18;
-function fnv1a(text) {
-  let h = 0x811c9dc5;
-  for (const b of Buffer.from(text, 'utf8')) h = Math.imul(h ^ b, 0x01000193) >>> 0;
-  return h;
-}
-function bowFeatures(text) {
-  const words = text.toLowerCase().match(/[a-z0-9]+(?:'[a-z]+)?/g) ?? [];
-  const f = new Set(words);
-  for (let i = 1; i < words.length; i++) f.add(`${words[i - 1]} ${words[i]}`);
-  return [...new Set([...f].map((x) => fnv1a(x) % BUCKETS))];
-}
-function trainBaseline(rows, epochs = 8) {
+function trainBaseline(rows, features, epochs = 8) {
   const w = new Float64Array(BUCKETS);
   const g2 = new Float64Array(BUCKETS).fill(1e-8);
   let b = 0;
   let gb = 1e-8;
-  const data = rows.map((r) => ({ f: bowFeatures(r.answer), y: r.harmful ? 1 : 0 }));
+  const data = rows.map((r) => ({ f: features(r.answer), y: r.harmful ? 1 : 0 }));
   const pos = data.filter((d) => d.y).length / data.length;
   let seed = 7;
   const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
@@ -105,7 +95,7 @@ function trainBaseline(rows, epochs = 8) {
     }
   }
   return (text) => {
-    const f = bowFeatures(text);
+    const f = features(text);
     let z = b;
     for (const k of f) z += w[k] / Math.sqrt(Math.max(1, f.length));
     return 1 / (1 + Math.exp(z)); // 1 = fine, as the judges read
@@ -130,7 +120,7 @@ export async function evalAnswers() {
   try {
     const { load } = server;
     const { SentenceSegmenter } = await load('/workers/align/segmenter.ts');
-    const { harmScore, parseHarmJudge } = await load('/workers/align/checks/harm-judge.ts');
+    const { harmFeatures, harmScore, parseHarmJudge } = await load('/workers/align/checks/harm-judge.ts');
     const { REFUSAL } = await load('/workers/align/corrections/refuse.ts');
     const { AlignerService } = await load('/workers/align/aligner-service.ts');
     const harmModel = parseHarmJudge(JSON.parse(readFileSync(path.join(root, 'public/models/harm-judge/harm-judge.json'), 'utf8')));
@@ -148,7 +138,7 @@ export async function evalAnswers() {
     // The floor the issue names: trained on safety-answers alone.
     const baselineTrain = sharedAnswers('train').filter((r) => r.kind !== 'ordinary');
     const t0 = performance.now();
-    const baseline = judges.includes('bow-baseline') ? trainBaseline(baselineTrain) : null;
+    const baseline = judges.includes('bow-baseline') ? trainBaseline(baselineTrain, (text) => harmFeatures('', text, BUCKETS, false)) : null;
     const baselineTrainMs = performance.now() - t0;
 
     console.log(`answers eval: ${rows.length} answers (${name}) × ${judges.length} judges (${judges.join(', ')})`);

@@ -5,7 +5,7 @@ import { useModel } from '../stores/model';
 import { ruleProblem, type UserRule } from '../../workers/align/rules';
 import { BUDGET_LIMITS, PASS_THRESHOLD, type AlignSettings, type Budgets, type CheckId, type CorrectionId, type Strictness, type TransferQSettings } from '../../workers/align/types';
 import { useOutcome } from './useOutcome';
-import { HARM_JUDGE_URL } from '../../workers/align/checks/harm-judge';
+import { loadHarmJudge } from '../../workers/align/checks/harm-judge';
 import { CHECKS, CORRECTIONS } from '../../workers/align/method-table';
 
 interface Props {
@@ -94,10 +94,10 @@ function HarmJudgeCard() {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    fetch(HARM_JUDGE_URL)
-      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
-      .then((d: { card?: string }) => live && setCard(d.card ?? null))
-      .catch((e: Error) => live && setError(`The harm judge could not be read (${e.message}).`));
+    // Read once per page (loadHarmJudge keeps it), not at every opening of the panel.
+    loadHarmJudge()
+      .then((m) => live && setCard(m.card || null))
+      .catch((e: Error) => live && setError(e.message));
     return () => {
       live = false;
     };
