@@ -180,6 +180,7 @@ export function AlignmentPanel({ settings, onChange, onClose }: Props) {
           </select>
         </label>
       </div>
+      {settings.check === 'harm' && <HarmJudgeCard />}
       <label className="field wide">
         <span>Rules (one per line; /…/ for a pattern). E-mail addresses, phone and card numbers are always caught.</span>
         <textarea
@@ -201,7 +202,6 @@ export function AlignmentPanel({ settings, onChange, onClose }: Props) {
           <NumberField label="Added ms per answer" value={settings.budgets.msPerAnswer} min={0} max={BUDGET_LIMITS.msPerAnswer} step={1000} onChange={(v) => budgets({ msPerAnswer: v })} />
         </div>
       </fieldset>
-      {settings.check === 'harm' && <HarmJudgeCard />}
       {usesAligner(settings) && <AlignerSection token={settings.alignerToken} strictness={settings.strictness} onChange={(alignerToken) => onChange({ alignerToken })} />}
       {settings.correction === 'transfer-q' && !off && (
         <fieldset>
