@@ -2,7 +2,9 @@
 // library, the few that best match the question, numbered for citations; the prompt that gives
 // them to the model as data; and what the answer says when they do not answer.
 import MiniSearch from 'minisearch';
-import { contentWords, focusOf, groundingText, stem, type SourcePassage } from '../workers/align/support';
+import type { AnswerStats } from '../workers/protocol';
+import { contentWords, focusOf, groundingText, stem, type GroundingSources, type SourcePassage } from '../workers/align/support';
+import { tablePassagesOf } from '../workers/align/table-reader';
 import { LIBRARY_NOT_FOUND, lookUp, type Library } from './library';
 import { fencedPrompt, PROMPT_WORDS_MAX } from './prompt';
 import type { SourcedTurn } from './stores/chat';
@@ -40,11 +42,30 @@ export function pickSources(question: string, files: AttachedFile[], library: Li
   return picked.map((p, n) => ({ id: n + 1, label: p.label, text: p.text }));
 }
 
+/**
+ * The passages of the files' tables, whole, for answers that count rows (workers/align/table-reader.ts):
+ * numbered as in `passages` where one of them, else after them.
+ */
+export function tableSources(files: AttachedFile[], passages: SourcePassage[]): SourcePassage[] {
+  let next = passages.length;
+  return tablePassagesOf(files.flatMap((f) => f.passages)).map((p) => ({
+    id: passages.find((q) => q.text === p.text)?.id ?? ++next, label: p.where, text: p.text,
+  }));
+}
+
+/** The passages shown under an answer: its sources, and the table passages its sentences cite. */
+export function shownSources(sources: GroundingSources, stats: AnswerStats): SourcePassage[] {
+  const cited = new Set((stats.alignment?.trails ?? []).flatMap((t) => t.candidates.filter((c) => c.text === t.final).map((c) => c.verdict.support?.passage)));
+  const extra = (sources.tables ?? []).filter((p) => cited.has(p.id) && !sources.passages.some((q) => q.id === p.id));
+  return [...sources.passages, ...extra];
+}
+
 /** Everything an answer from sources needs. */
 export function sourcedTurn(question: string, files: AttachedFile[], library: Library | null): SourcedTurn {
   const passages = pickSources(question, files, library);
+  const tables = tableSources(files, passages);
   return {
-    sources: { question, passages, notFound: notFoundText(files.length > 0, !!library) },
+    sources: { question, passages, notFound: notFoundText(files.length > 0, !!library), ...(tables.length ? { tables } : {}) },
     prompt: (maxWords) => sourcesPrompt(question, passages, maxWords),
     grounding: groundingText(question, passages),
   };

@@ -9,11 +9,13 @@
 //   grounded-only  the grounding check alone (configured checks off)
 //   extractive  the baseline: the passages' best sentence for the question, word for word, cited
 // and reports, apart for the dev and the held-out parts:
-//   * answerable questions whose answer holds an expected substring in a cited sentence (cited
+//   * answerable questions whose answer holds an expected text, as words of its own ("10" is not
+//     in "2010"), in a cited sentence (cited
 //     as the widget cites: by the grounding check's evidence where the answer has it, else by a
 //     run of ≥ 4 words shared with a passage, app/widget/cite.ts),
 //   * committed sentences that are in the page word for word (not the pipeline's own check),
-//     and, for reference, those the grounding check's support measure accepts,
+//     and, for reference, those the grounding check's support measure accepts; statements the
+//     table reader computed from rows (a count, a sum) are counted apart ("+n computed"),
 //   * unanswerable questions answered "not found",
 //   * garbage sentences: a run of 3 repeated words, or 2+ words (a quarter of the sentence or
 //     more) that are neither in the page nor a whole word of the model's vocabulary,
@@ -74,6 +76,9 @@ function readItems() {
 
 const norm = (t) => t.toLowerCase().replace(/(\d)[, ](?=\d{3}\b)/g, '$1').replace(/[’‘]/g, "'").replace(/[^\p{L}\p{N}$.'%-]+/gu, ' ').replace(/\.(?!\d)/g, ' ').replace(/\s+/g, ' ').trim();
 
+/** The expected text in a sentence as words of its own: "10" is not in "2010" nor in "100". */
+const holdsFact = (sentence, expected) => norm(expected) !== '' && ` ${norm(sentence)} `.includes(` ${norm(expected)} `);
+
 async function main() {
   let items = readItems();
   const part = opt('--part', 'all');
@@ -119,7 +124,7 @@ async function main() {
       const pageText = norm(page.passages.map((p) => p.text).join(' '));
       const pageWords = new Set(pageText.split(' '));
       const passages = pt.passagesFor(page, item.question);
-      const sources = pt.pageSources(item.question, passages);
+      const sources = pt.pageSources(item.question, passages, pt.tablePassages(page));
       const supportIndex = new SourceIndex(sources.passages);
       for (const method of methods) {
         const t0 = performance.now();
@@ -133,6 +138,9 @@ async function main() {
         // The sentences cited as the widget cites them: by the grounding check's evidence when
         // the answer has it, else by a run of words shared with a passage (app/widget/cite.ts).
         let citedByCheck = new Set();
+        // Statements computed from a table's rows (a count): no page sentence says them, so they
+        // are counted apart from the verbatim and supported shares.
+        const computedSet = new Set();
         let units = null; // the committed sentences as the sentence loop committed them
         if (method === 'extractive') {
           text = pt.groundingFor(item.question, passages).split('\n')[0] ?? '';
@@ -157,6 +165,7 @@ async function main() {
           if (stats.alignment?.trails.length && stats.alignment.trails.map((tr) => tr.final).join('') === text) units = stats.alignment.trails.map((tr) => tr.final);
           for (const tr of stats.alignment?.trails ?? []) {
             if (tr.candidates.some((c) => c.text === tr.final && c.verdict.support)) citedByCheck.add(stripMarkers(tr.final).trim());
+            if (tr.candidates.some((c) => c.text === tr.final && c.source === 'computed')) computedSet.add(stripMarkers(tr.final).trim());
           }
         }
         const ms = performance.now() - t0;
@@ -165,21 +174,23 @@ async function main() {
         // sentence to the splitter: the loop's own units are counted where it has them.)
         const sentences = text.trim() === sources.notFound ? [] : (units ?? sentencesOf(text)).map((s) => stripMarkers(s).trim()).filter(Boolean);
         const cited = sentences.filter((s) => citedByCheck.has(s) || cite(s, passages));
-        const garbage = sentences.filter((s) => {
+        const garbage = sentences.filter((s) => !computedSet.has(s)).filter((s) => {
           const w = norm(s).split(' ').filter(Boolean);
           if (w.some((x, i) => i >= 2 && x === w[i - 1] && x === w[i - 2])) return true;
           const odd = w.filter((x) => /\p{L}/u.test(x) && !pageWords.has(x) && !vocab.has(x));
           return odd.length >= 2 && odd.length / w.length >= 0.25;
         });
         const notFound = text.trim() === sources.notFound;
+        const said = sentences.filter((s) => !computedSet.has(s));
         rows.push({
           name: item.name, part: item.part, group: item.group, question: item.question, answerable: item.answerable, expected: item.expected, method, ms, text,
-          sentences: sentences.length,
-          verbatim: sentences.filter((s) => pageText.includes(norm(s))).length,
-          notInPage: sentences.filter((s) => !pageText.includes(norm(s))),
-          supportedByCheck: sentences.filter((s) => supportIndex.support(s).supported).length,
+          sentences: said.length,
+          computed: sentences.length - said.length,
+          verbatim: said.filter((s) => pageText.includes(norm(s))).length,
+          notInPage: said.filter((s) => !pageText.includes(norm(s))),
+          supportedByCheck: said.filter((s) => supportIndex.support(s).supported).length,
           garbage: garbage.length,
-          factInCited: item.answerable && item.expected.some((e) => cited.some((s) => norm(s).includes(norm(e)))),
+          factInCited: item.answerable && item.expected.some((e) => cited.some((s) => holdsFact(s, e))),
           notFound,
           firstCitedMs,
         });
@@ -206,6 +217,7 @@ async function main() {
           sentencesVerbatim: sentences ? mine.reduce((t, r) => t + r.verbatim, 0) / sentences : null,
           sentencesSupportedByCheck: sentences ? mine.reduce((t, r) => t + r.supportedByCheck, 0) / sentences : null,
           sentences,
+          computedSentences: mine.reduce((t, r) => t + r.computed, 0),
           notFoundWhenUnanswerable: un.length ? un.filter((r) => r.notFound).length / un.length : null,
           notFoundWhenAnswerable: ans.length ? ans.filter((r) => r.notFound).length / ans.length : null,
           unanswerable: un.length,
@@ -241,7 +253,7 @@ async function main() {
       console.log('method        | fact in cited sentence | sentences in page verbatim (by check) | "not found" when unanswerable (when answerable) | garbage | first cited ×off (median ms) | answer ms');
       console.log('--------------|------------------------|---------------------------------------|-------------------------------------------------|---------|-----------------------------|----------');
       for (const s of table) {
-        console.log(`${s.method.padEnd(13)} | ${`${pct(s.factInCitedSentence)} of ${s.answerable}`.padStart(22)} | ${`${pct(s.sentencesVerbatim)} (${pct(s.sentencesSupportedByCheck)}) of ${s.sentences}`.padStart(37)} | ${`${pct(s.notFoundWhenUnanswerable)} of ${s.unanswerable} (${pct(s.notFoundWhenAnswerable)})`.padStart(47)} | ${String(s.garbageSentences).padStart(7)} | ${`${s.firstCitedRatioToOff?.toFixed(2) ?? '-'} (${s.firstCitedMedianMs === null ? '-' : Math.round(s.firstCitedMedianMs)})`.padStart(27)} | ${String(Math.round(s.wholeAnswerMedianMs ?? 0)).padStart(9)}`);
+        console.log(`${s.method.padEnd(13)} | ${`${pct(s.factInCitedSentence)} of ${s.answerable}`.padStart(22)} | ${`${pct(s.sentencesVerbatim)} (${pct(s.sentencesSupportedByCheck)}) of ${s.sentences}${s.computedSentences ? ` +${s.computedSentences} computed` : ''}`.padStart(37)} | ${`${pct(s.notFoundWhenUnanswerable)} of ${s.unanswerable} (${pct(s.notFoundWhenAnswerable)})`.padStart(47)} | ${String(s.garbageSentences).padStart(7)} | ${`${s.firstCitedRatioToOff?.toFixed(2) ?? '-'} (${s.firstCitedMedianMs === null ? '-' : Math.round(s.firstCitedMedianMs)})`.padStart(27)} | ${String(Math.round(s.wholeAnswerMedianMs ?? 0)).padStart(9)}`);
       }
     }
     console.log(`\nwrote ${outFile}`);

@@ -364,6 +364,20 @@ describe('sentence loop with sources (test double engine)', () => {
     expect(stats.alignment!.trails[0].candidates[0].verdict.evidence).toMatch(/does not bear on the question/);
   });
 
+  it('states a count the page\'s tables hold, computed from their rows and cited to them, without drafting', async () => {
+    const rows = 'Year: 2008; Film: Harbour Lights\nYear: 2011; Film: Northern Cape\nYear: 2013; Film: Lamp Room\n';
+    const table = { question: 'How many films were made after 2010?', notFound: 'x', passages: [{ id: 4, text: rows }], tables: [{ id: 4, text: rows }] };
+    const { stats, engine } = await run([['Year: 2008; Film: Harbour Lights']], { check: 'off', correction: 'redact', rules: [], sources: table });
+    expect(stats.text).toBe('2 of the table’s 3 rows have more than 2010 under “year”: Northern Cape and Lamp Room.');
+    expect(engine.steps).toBe(0);
+    const [candidate] = stats.alignment!.trails[0].candidates;
+    expect(candidate).toMatchObject({ source: 'computed', verdict: { pass: true, support: { passage: 4, quote: 'Year: 2011; Film: Northern Cape' } } });
+    expect(candidate.verdict.evidence).toMatch(/^table: counted rows with more than 2010/);
+    // Without the tables read whole, nothing is counted: a count over part of a table would be wrong.
+    const partial = await run([['Year: 2011; Film: Northern Cape']], { check: 'off', correction: 'redact', rules: [], sources: { ...table, tables: undefined } });
+    expect(partial.stats.alignment!.trails[0].candidates[0].source).not.toBe('computed');
+  });
+
   it('replaces a supported sentence that is off the question by the source sentence that answers it', async () => {
     const { stats } = await grounded([['Stonemasons worked through two summers to finish it.']], 'How tall is the tower?');
     expect(stats.text).toBe('The tower is 41 metres tall and has 120 steps.');

@@ -111,7 +111,7 @@ async function ask(msg: Extract<ToFrame, { type: 'ask' }>): Promise<void> {
         align: { ...DEFAULT_ALIGN_SETTINGS, pageInstructions: msg.instructions },
         grounding: groundingFor(msg.question, msg.passages),
         // Every sentence shown must be supported by a passage; else the page's own sentence, or the end.
-        sources: pageSources(msg.question, msg.passages),
+        sources: pageSources(msg.question, msg.passages, Array.isArray(msg.tables) ? msg.tables : []),
       },
       (event) => post({ type: 'event', id: msg.id, event }),
     ), (e) => toRedraftError(e) instanceof ContextWindowExceededError);

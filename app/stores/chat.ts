@@ -9,6 +9,7 @@ import type { GroundingSources } from '../../workers/align/support';
 import type { AnswerEvent, AnswerRequest, AnswerStats } from '../../workers/protocol';
 import type { AttachedFile, Conversation, Message } from '../types';
 import { fitPrompt, PROMPT_WORDS_MAX } from '../prompt';
+import { shownSources } from '../sources';
 
 export interface AnswerService {
   answer(req: AnswerRequest, onEvent: (e: AnswerEvent) => void): Promise<AnswerStats>;
@@ -260,6 +261,8 @@ export function createChatStore(service: AnswerService, persistence: Persistence
         patchMessage(conv.id, reply.id, () => ({
           content: stats.text,
           stats,
+          // A count computed from a file's table cites the table's passage, which may not be among those picked.
+          ...(turn ? { sources: shownSources(turn.sources, stats) } : {}),
           status: stats.reason === 'stopped' ? 'stopped' : 'done',
           activity: undefined,
         }));

@@ -6,6 +6,7 @@
 import { Readability } from '@mozilla/readability';
 import MiniSearch from 'minisearch';
 import { contentWords, FLAG, focusOf, groundingText, sentencesOf, stem, type GroundingSources } from '../../workers/align/support';
+import { tablePassagesOf } from '../../workers/align/table-reader';
 import { bylineText } from '../byline';
 import { fencedPrompt, fitWords, PROMPT_WORDS_MAX, readWords } from '../prompt';
 
@@ -329,9 +330,17 @@ export function promptPassages(passages: Passage[], maxWords = PROMPT_WORDS_MAX)
 /** What an answer about the page says when the page does not answer the question. */
 export const PAGE_NOT_FOUND = 'The page doesn’t say.';
 
-/** The answer's sources: the passages, each labelled by its headings; see workers/align/support.ts. */
-export function pageSources(question: string, passages: Passage[]): GroundingSources {
-  return { question, notFound: PAGE_NOT_FOUND, passages: passages.map((p) => ({ id: p.id, label: p.headings.join(' › '), text: p.text })) };
+/**
+ * Every passage of the page that holds rows of a table with named columns, in page order, for
+ * the answers that count rows or read a neighbouring one (workers/align/table-reader.ts).
+ */
+export const tablePassages = (page: PageText): Passage[] => tablePassagesOf(page.passages);
+
+const source = (p: Passage) => ({ id: p.id, label: p.headings.join(' › '), text: p.text });
+
+/** The answer's sources: the passages, each labelled by its headings, and the page's tables whole; see workers/align/support.ts. */
+export function pageSources(question: string, passages: Passage[], tables: Passage[] = []): GroundingSources {
+  return { question, notFound: PAGE_NOT_FOUND, passages: passages.map(source), ...(tables.length ? { tables: tables.map(source) } : {}) };
 }
 
 /**

@@ -9,7 +9,8 @@ import type { Passage } from './page-text';
 export const TAG = 'redraft-widget/1';
 
 export type ToFrame =
-  | { tag: typeof TAG; type: 'ask'; id: string; question: string; passages: Passage[]; instructions: string[] }
+  /** `tables`: the page's tables whole (`tablePassages`), for answers that count rows. */
+  | { tag: typeof TAG; type: 'ask'; id: string; question: string; passages: Passage[]; instructions: string[]; tables?: Passage[] }
   | { tag: typeof TAG; type: 'stop' };
 
 export type FromFrame =

@@ -15,7 +15,7 @@ import type { SentenceTrail } from '../../workers/align/types';
 import { findInstructions } from '../../workers/align/checks/page-instructions';
 import type { AnswerStats } from '../../workers/protocol';
 import { cite, stripMarkers, type Citation } from './cite';
-import { instructionText, NoReadableTextError, passagesFor, promptPassages, readPage, withoutInstructions, type PageText, type Passage } from './page-text';
+import { instructionText, NoReadableTextError, passagesFor, promptPassages, readPage, tablePassages, withoutInstructions, type PageText, type Passage } from './page-text';
 import { TAG, isTagged, type FromFrame, type ToFrame } from './protocol';
 import css from './widget.css?inline';
 
@@ -225,6 +225,11 @@ function mount(script: HTMLScriptElement | null): void {
         entry.dataset.dropped = 'true';
         items.push(entry);
       } else if (trail.candidates[0]?.source === 'not-found') items.push(li('The passages do not hold what the question asks, so the answer says so instead of guessing.'));
+      else if (trail.candidates[0]?.source === 'computed') {
+        const entry = li(`Sentence ${i + 1} was computed from the page’s table (${trail.candidates[0].verdict.evidence.replace(/^table: /, '')}), not written by the model: the rows it names are the ones counted.`);
+        entry.dataset.computed = 'true';
+        items.push(entry);
+      }
       else if (trail.unchecked) items.push(li(`Sentence ${i + 1}: not checked (time budget spent).`));
       else if (failed) {
         const entry = li(`Sentence ${i + 1} failed the check: ${failed.evidence}. ${trail.corrected ? `Corrected (${trail.candidates.at(-1)?.source}).` : 'Committed as the best candidate found.'}`);
@@ -332,7 +337,7 @@ function mount(script: HTMLScriptElement | null): void {
     askButton.hidden = true;
     stopButton.hidden = false;
     if (!modelReady) t.el.note.textContent = 'The model is loading; the answer starts when it is ready.';
-    send({ tag: TAG, type: 'ask', id: t.id, question, passages: t.passages, instructions: t.instructions });
+    send({ tag: TAG, type: 'ask', id: t.id, question, passages: t.passages, instructions: t.instructions, tables: tablePassages(withoutInstructions(t.page, t.instructions)) });
     answers.scrollTop = answers.scrollHeight;
   };
 

@@ -43,13 +43,14 @@ export type CorrectionId = keyof typeof CORRECTION_TABLE;
 export const CHECKS: Record<CheckId, CheckInfo> = CHECK_TABLE;
 export const CORRECTIONS: Record<CorrectionId, CorrectionInfo> = CORRECTION_TABLE;
 
-/** Where a candidate sentence came from: the draft, a correction, or the sources (`extract`: a source sentence itself; `not-found`: the statement that they do not answer). */
+/** Where a candidate sentence came from: the draft, a correction, or the sources (`extract`: a source sentence itself; `computed`: a statement computed from a table's rows, such as a count; `not-found`: the statement that they do not answer). */
 export const CANDIDATE_SOURCES = {
   draft: 'draft',
   ...Object.fromEntries(Object.entries(CORRECTIONS).map(([id, c]) => [id, c.trail])),
   extract: 'the source’s own sentence',
+  computed: 'computed from the table’s rows',
   'not-found': 'the sources do not answer',
-} as { draft: string; extract: string; 'not-found': string } & Record<CorrectionId, string>;
+} as { draft: string; extract: string; computed: string; 'not-found': string } & Record<CorrectionId, string>;
 
 export type CandidateSource = keyof typeof CANDIDATE_SOURCES;
 

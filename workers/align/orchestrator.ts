@@ -17,7 +17,8 @@ import { GroundingCheck } from './checks/grounding';
 import { RulesCheck } from './checks/rules-check';
 import { copyBias, NoRepeatTrigrams } from './grounding';
 import { SentenceSegmenter } from './segmenter';
-import { sourceIndex } from './support';
+import { SourceIndex, sourceIndex } from './support';
+import { readTable } from './table-reader';
 import type {
   AlignSettings,
   BudgetCut,
@@ -319,8 +320,8 @@ export async function alignedAnswer(
   };
 
   /** Commits, as the whole answer, a sentence it states itself (not drafted by the generator). */
-  const statement = (text: string, source: 'not-found', evidence: string) => {
-    const verdict: Verdict = { pass: true, score: 1, evidence };
+  const statement = (text: string, source: 'not-found' | 'extract' | 'computed', evidence: string, support?: Verdict['support']) => {
+    const verdict: Verdict = { pass: true, score: 1, evidence, ...(support ? { support } : {}) };
     const trail: SentenceTrail = {
       // Not a correction of a draft (there was none): shown plainly, not marked as corrected.
       index: trails.length, draft: '', final: text, corrected: false, check: check.id, correction: null,
@@ -372,7 +373,15 @@ export async function alignedAnswer(
   // Whether the model wrote the answer (a "not found" said before any drafting is not its tokens).
   let wrote = true;
   try {
-    if (sources && !sourceIndex(sources).answers(sources.question)) {
+    // A question a table answers by counting or reading a neighbouring row: the table reader
+    // states it, cited to the rows (the model cannot count).
+    const fromTable = sources?.tables?.length ? readTable(sources.question, new SourceIndex(sources.tables).tableRows()) : null;
+    if (fromTable) {
+      const [first] = fromTable.rows;
+      statement(fromTable.text, fromTable.kind === 'row' ? 'extract' : 'computed', `table: ${fromTable.evidence}`, { passage: first.passage, quote: first.text });
+      reason = 'eos';
+      wrote = false;
+    } else if (sources && !sourceIndex(sources).answers(sources.question)) {
       // Nothing in the sources holds what the question asks: say so instead of writing.
       statement(sources.notFound, 'not-found', 'no source sentence holds enough of what the question asks');
       reason = 'eos';

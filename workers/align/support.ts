@@ -25,6 +25,7 @@
 // says plainly that the sources do not say, instead of writing something.
 import MiniSearch from 'minisearch';
 import { SentenceSegmenter } from './segmenter';
+import type { TableRow } from './table-reader';
 
 export interface SourcePassage {
   /** The number the answer cites, [n]. */
@@ -40,6 +41,12 @@ export interface GroundingSources {
   passages: SourcePassage[];
   /** What the answer says when the sources do not answer the question. */
   notFound: string;
+  /**
+   * The passages of the page's tables, whole, for answers computed from a table's rows (a
+   * count, a neighbouring row; workers/align/table-reader.ts). Absent when no table was read
+   * whole: then nothing is counted, since a count over part of a table would be wrong.
+   */
+  tables?: SourcePassage[];
 }
 
 export interface SourceSentence {
@@ -375,7 +382,7 @@ const COUNT = /\bhow many\b|\bnumber of\b|\btotal\b|\bcombined\b|\baverage\b/i;
 /** A row of totals ("Total", "Totaal") is not a row of the table. */
 const TOTALS = /^(?:totals?|totaal|sum|all)$/i;
 /** A number a cell starts with ("85,153", "4.2 (4.9 c)", "−1.1"), or null. */
-const cellNumber = (cell: string) => {
+export const cellNumber = (cell: string): number | null => {
   const m = /^[^\p{L}\p{N}−-]*([−-]?\d[\d,]*(?:\.\d+)?)/u.exec(cell);
   return m ? Number(m[1].replace(/,/g, '').replace('−', '-')) : null;
 };
@@ -436,6 +443,28 @@ export function sentencesOf(text: string): string[] {
   return [...seg.push(text), ...seg.flush()].map((s) => s.trim()).filter(Boolean);
 }
 
+/**
+ * A source's sentences: `sentencesOf`, except that a table row (a line of "Column: value; …",
+ * see `rowCells`) is one sentence whole, though a cell has a stop in it ("Goodbye City...Hello
+ * Country", "Dr. Kim").
+ */
+export function sourceSentencesOf(text: string): string[] {
+  const out: string[] = [];
+  let prose: string[] = [];
+  const flush = () => {
+    if (prose.length) out.push(...sentencesOf(prose.join('\n')));
+    prose = [];
+  };
+  for (const line of text.split('\n')) {
+    if (rowCells(line.trim())) {
+      flush();
+      out.push(line.trim());
+    } else prose.push(line);
+  }
+  flush();
+  return out;
+}
+
 interface Prepared extends SourceSentence {
   /** Its cells when it is a table row (`rowCells`), read once. */
   cells: Map<string, string> | null;
@@ -453,7 +482,7 @@ export class SourceIndex {
   constructor(readonly passages: SourcePassage[]) {
     for (const p of passages) {
       let from = 0;
-      sentencesOf(p.text).forEach((text, position) => {
+      sourceSentencesOf(p.text).forEach((text, position) => {
         const at = p.text.indexOf(text, from);
         const opensBlock = position > 0 && at > 0 && p.text.slice(from, at).includes('\n');
         if (at >= 0) from = at + text.length;
@@ -596,6 +625,14 @@ export class SourceIndex {
         return { sentence: publicOf(s), score, held: share(s.stems), passageHeld: passageHeld.get(s.passage)!, passageMissing: passageMissing.get(s.passage)!, fits };
       })
       .sort((a, b) => b.score - a.score || b.passageHeld - a.passageHeld || a.sentence.index - b.sentence.index);
+  }
+
+  /** The sentences that are table rows, with their cells, in source order. */
+  tableRows(): TableRow[] {
+    return this.sentences
+      .filter((s): s is Prepared & { cells: Map<string, string> } => !!s.cells)
+      .sort((a, b) => a.passage - b.passage || a.position - b.position)
+      .map((s) => ({ index: s.index, passage: s.passage, text: s.text, cells: s.cells }));
   }
 
   /** Whether `sentence` itself holds one of the question's words, or the kind of answer it asks for. */
