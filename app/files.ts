@@ -7,6 +7,7 @@ import type { FileKind, FilesWorkerApi, FilePart } from '../workers/files.worker
 import { sentencesOf } from '../workers/align/support';
 import type { AttachedFile } from './types';
 import { bylineText } from './byline';
+import { tableRowTexts } from './table-text';
 
 /** Larger files are refused before they are read. */
 export const MAX_FILE_BYTES = 50 * 2 ** 20;
@@ -52,6 +53,13 @@ export async function htmlText(html: string): Promise<string> {
   const { Readability } = await import('@mozilla/readability');
   const by = bylineText(new Readability(doc.cloneNode(true) as Document).parse()?.byline);
   doc.querySelectorAll('script, style, noscript, template, head').forEach((e) => e.remove());
+  // A table with column headers as its rows, each a paragraph of named cells (as the in-page
+  // assistant reads one); the cells of any other table apart, not run together.
+  [...doc.querySelectorAll('table')].reverse().forEach((table) => {
+    const rows = tableRowTexts(table);
+    if (rows) table.replaceWith(doc.createTextNode(`\n\n${rows.join('\n\n')}\n\n`));
+    else table.querySelectorAll('td, th').forEach((c) => c.append(' '));
+  });
   // Blocks apart by a blank line: each is a paragraph of its own (an entry of a list is not the next sentence of the one before).
   doc.querySelectorAll('p, div, li, dt, dd, h1, h2, h3, h4, h5, h6, tr, br, pre, blockquote, section, article').forEach((e) => e.append('\n\n'));
   return (by ? `${by}\n\n` : '') + (doc.body?.textContent ?? '');

@@ -167,6 +167,22 @@ test('an HTML file added to a chat says who wrote it, from its markup, and answe
   await expect(who.locator('.sources li.cited summary').first()).toContainText('users-and-groups.html');
 });
 
+test('a table in an added file answers a count over all its rows, though they span several passages, cited to the file', async ({ page }) => {
+  await openApp(page, 'WASM', { library: 'off' });
+  const towns = ['Aberdeen', 'Brora', 'Carrbridge', 'Dingwall', 'Elgin', 'Forres', 'Golspie', 'Helmsdale', 'Inverness', 'Keith', 'Lairg', 'Moy', 'Nairn', 'Perth'];
+  const rows = towns.map((town, i) => `<tr><td>${String(6 + i).padStart(2, '0')}:15</td><td>${town}</td><td>${i % 3 === 0 ? 2 : 1}</td><td>${i % 2 ? 'Daily' : 'Weekdays'}</td></tr>`).join('');
+  const html = `<!doctype html><html><head><title>Departures</title></head><body><article><h1>Departures from Central</h1>
+    <p>Trains leaving Central station in the morning, with their platforms.</p>
+    <table><thead><tr><th>Time</th><th>Destination</th><th>Platform</th><th>Runs</th></tr></thead><tbody>${rows}</tbody></table></article></body></html>`;
+  await addFiles(page, [{ name: 'departures.html', mimeType: 'text/html', buffer: Buffer.from(html) }]);
+  await expect(files(page).locator('li.file')).toHaveCount(1);
+  await composerReady(page);
+  const count = await sendAndWait(page, 'How many trains run on weekdays?');
+  // Every seventh row of 14 runs on weekdays: Aberdeen, Carrbridge, … (the even rows).
+  await expect(count.locator('.content.sourced')).toHaveText(/^7 of the table’s 14 rows have “Weekdays” under “runs”: Aberdeen, Carrbridge, Elgin, Golspie, Inverness, Lairg and Nairn\.\[\d+\]$/);
+  await expect(count.locator('.sources li.cited summary').first()).toContainText('departures.html');
+});
+
 test('a damaged PDF, a password-protected one, an empty file and an unsupported one each get a clear error and change nothing', async ({ page }) => {
   await openApp(page, 'WASM', { library: 'off' });
   await addFiles(page, [

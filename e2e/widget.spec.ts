@@ -217,6 +217,26 @@ test('on a page with a long unrelated tail, the answer ends where the page stops
   expect(sentences.join(' ')).not.toMatch(/bakery|cheese|market/i);
 });
 
+test('a count the page\'s table holds is computed from its rows, names them and is cited; "Why this answer" says it was computed, not written', async ({ page }) => {
+  const rows = [['1858', 'Thomas Reid', 'Principal'], ['1871', 'Agnes Reid', 'Assistant'], ['1894', 'John Mowat', 'Principal'], ['1903', 'Isla Mowat', 'Assistant'], ['1919', 'Peter Gunn', 'Principal'], ['1932', 'Mary Gunn', 'Assistant']];
+  const table = `<table><thead><tr><th>Appointed</th><th>Keeper</th><th>Post</th></tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+  await page.route('**/demo/table-test.html', async (r) => {
+    const article = await (await page.request.get('/demo/article.html')).text();
+    await r.fulfill({ contentType: 'text/html', body: article.replace('</article>', `<h2>Keepers</h2><p>The keepers of the light, by the year they were appointed.</p>${table}</article>`) });
+  });
+  await page.goto('/demo/table-test.html');
+  const turn = await ask(page, 'How many keepers were appointed after 1890?');
+  await done(turn);
+  await expect(turn.locator('.a')).toContainText('4 of the table’s 6 rows have more than 1890 under “appointed”: John Mowat, Isla Mowat, Peter Gunn and Mary Gunn.');
+  await expect(turn.locator('.a button.cite')).toHaveCount(1);
+  await turn.locator('details.why summary').click();
+  await expect(turn.locator('details.why li[data-computed]')).toContainText('computed from the page’s table');
+  // A question on the table that no count answers is still quoted from it, word for word.
+  const next = await ask(page, 'Who was appointed after Agnes Reid?');
+  await done(next);
+  await expect(next.locator('.a')).toContainText('John Mowat');
+});
+
 test('the keyboard alone opens the panel into the question box; Esc closes it and focus goes back to the launcher', async ({ page }) => {
   await page.goto('/demo/product.html');
   await expect(launcher(page)).toBeVisible();

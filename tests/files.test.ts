@@ -22,6 +22,11 @@ describe('files in a chat', () => {
     expect((await htmlText('<html><head><meta name="author" content="By Jane Doe"></head>' + body.replace(' class="author"', '') + '</html>')).trim()).toMatch(/^Written by Jane Doe\.\n/);
     // No author named: nothing is made up.
     expect((await htmlText('<html><body><p>Just a note about serial ports and modems.</p></body></html>')).trim()).toBe('Just a note about serial ports and modems.');
+    // A table with column headers reads as rows of named cells, one paragraph each (empty cells
+    // left out); the cells of any other table stay apart.
+    const table = '<table><thead><tr><th>Time</th><th>Destination</th><th>Note</th></tr></thead><tbody><tr><td>06:15</td><td>Dr. Who Town</td><td>–</td></tr><tr><td>07:40</td><td>Brora</td><td>Stops at Lairg</td></tr></tbody></table>';
+    expect((await htmlText(`<html><body>${table}<table><tr><td>a</td><td>b</td></tr></table></body></html>`)).trim().split(/\n\s*\n/).map((p) => p.trim()))
+      .toEqual(['Time: 06:15; Destination: Dr. Who Town', 'Time: 07:40; Destination: Brora; Note: Stops at Lairg', 'a b']);
   });
 
   it('cuts text into passages of whole sentences that say where they are', () => {

@@ -8,6 +8,7 @@ import MiniSearch from 'minisearch';
 import { contentWords, FLAG, focusOf, groundingText, sentencesOf, stem, type GroundingSources } from '../../workers/align/support';
 import { tablePassagesOf } from '../../workers/align/table-reader';
 import { bylineText } from '../byline';
+import { cellText, columnNames } from '../table-text';
 import { fencedPrompt, fitWords, PROMPT_WORDS_MAX, readWords } from '../prompt';
 
 export interface Passage {
@@ -127,21 +128,6 @@ export function visibleClone(doc: Document): { clone: Document; removed: number 
 }
 
 const BLOCKS = 'h1,h2,h3,h4,h5,h6,p,li,pre,blockquote,td,th,dd,dt,figcaption';
-
-/** What a cell says: nothing, a dash, or a mark alone is an empty cell. */
-const cellText = (el: Element) => {
-  const t = (el.textContent ?? '').replace(/\s+/g, ' ').trim();
-  return /^[-–—?*]*$/.test(t) ? '' : t;
-};
-
-/** The names of a table's columns, by column, when its first row is a row of headers. */
-function columnNames(table: Element): string[] | null {
-  const first = table.querySelector('tr');
-  const cells = first ? [...first.children].filter((c) => /^T[HD]$/.test(c.tagName)) : [];
-  const isHead = cells.length > 1 && (first!.parentElement?.tagName === 'THEAD' || cells.every((c) => c.tagName === 'TH'));
-  if (!isHead) return null;
-  return cells.flatMap((c) => Array<string>(Math.max(1, Number(c.getAttribute('colspan')) || 1)).fill(cellText(c).replace(/\s*:$/, '')));
-}
 
 /**
  * A table cell as text. Under a row of column headers a row reads as a statement of its own,
