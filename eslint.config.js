@@ -16,6 +16,26 @@ export default tseslint.config(
     },
   },
   {
+    // The page reaches the workers through one module: workers/protocol.ts (data, types and pure
+    // functions), plus `import type` of a worker's API from its entry file.
+    files: ['app/**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [
+          {
+            group: ['**/workers/**', '!**/workers/protocol', '!**/workers/*.worker'],
+            message: 'The page imports the workers\' side through workers/protocol.ts only (add what it needs there, if it is data or a pure function).',
+          },
+          {
+            group: ['**/workers/*.worker'],
+            allowTypeImports: true,
+            message: 'A worker entry file is loaded as a worker (new Worker(new URL(…))): import only its API type.',
+          },
+        ],
+      }],
+    },
+  },
+  {
     files: ['**/*.{js,mjs}'],
     extends: [js.configs.recommended],
     languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: { ...globals.node } },

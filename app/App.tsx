@@ -1,7 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { BUNDLED_MODEL } from '../workers/engine/catalogue';
-import type { ModelSpec } from '../workers/engine/types';
-import { DownloadCancelledError, type ErrorAction } from '../workers/errors';
+import { BUNDLED_MODEL, CHECKS, DownloadCancelledError, type ErrorAction, type ModelSpec } from '../workers/protocol';
 import { llmBridge } from './bridges/llm';
 import { Attachments } from './components/Attachments';
 import { Composer } from './components/Composer';
@@ -22,7 +20,6 @@ import { onDeviceLost, useModel } from './stores/model';
 import { resetAligner } from './stores/aligner';
 import { useOffline } from './stores/offline';
 import { useSettings } from './stores/settings';
-import { CHECKS } from '../workers/align/method-table';
 
 function answerSettings(): AnswerSettings {
   const s = useSettings.getState();

@@ -3,8 +3,8 @@
 // 80 words that say where they are ("report.pdf, page 3"), and kept with the conversation, so
 // they are stored, exported and deleted with it. Only the text is kept, not the file.
 import * as Comlink from 'comlink';
-import type { FileKind, FilesWorkerApi, FilePart } from '../workers/files.worker';
-import { sentencesOf } from '../workers/align/support';
+import type { FilesWorkerApi } from '../workers/files.worker';
+import { sentencesOf, type FileKind, type FilePart } from '../workers/protocol';
 import type { AttachedFile } from './types';
 import { bylineText } from './byline';
 import { tableRowTexts } from './table-text';

@@ -3,7 +3,7 @@
 // model is too small to know facts: in chat it answers from the library's entries, each sentence
 // supported by one of them and cited, or says that nothing there answers (workers/align/support.ts).
 import MiniSearch from 'minisearch';
-import { americanSpellings, contentWords, focusOf, type SourcePassage } from '../workers/align/support';
+import { americanSpellings, contentWords, focusOf, type SourcePassage } from '../workers/protocol';
 
 export interface LibraryEntry {
   id: number;

@@ -2,9 +2,7 @@
 // library, the few that best match the question, numbered for citations; the prompt that gives
 // them to the model as data; and what the answer says when they do not answer.
 import MiniSearch from 'minisearch';
-import type { AnswerStats } from '../workers/protocol';
-import { contentWords, focusOf, groundingText, stem, type GroundingSources, type SourcePassage } from '../workers/align/support';
-import { tablePassagesOf } from '../workers/align/table-reader';
+import { contentWords, focusOf, groundingText, stem, tablePassagesOf, type AnswerStats, type GroundingSources, type SourcePassage } from '../workers/protocol';
 import { LIBRARY_NOT_FOUND, lookUp, type Library } from './library';
 import { fencedPrompt, PROMPT_WORDS_MAX } from './prompt';
 import type { SourcedTurn } from './stores/chat';

@@ -7,7 +7,7 @@
 // (Cache Storage / IndexedDB), which this worker leaves alone.
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
-import { NETWORK_MESSAGE, observeRequests, type RequestRecord } from '../workers/network';
+import { NETWORK_MESSAGE, observeRequests, type RequestRecord } from '../workers/protocol';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
 

@@ -6,7 +6,7 @@
 
 import schema from '../docs/trail.schema.json';
 import type { Conversation } from './types';
-import { ruleProblem } from '../workers/align/rules';
+import { ruleProblem } from '../workers/protocol';
 
 export interface TrailFile {
   format: 'redraft-trail';

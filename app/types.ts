@@ -1,9 +1,4 @@
-import type { SerializedError } from '../workers/errors';
-import type { BackendPreference } from '../workers/engine/backend';
-import type { Backend, ModelSpec, Role } from '../workers/engine/types';
-import type { AlignSettings } from '../workers/align/types';
-import type { SourcePassage } from '../workers/align/support';
-import type { AnswerStats } from '../workers/protocol';
+import type { AlignSettings, AnswerStats, Backend, BackendPreference, ModelSpec, Role, SerializedError, SourcePassage } from '../workers/protocol';
 
 export type MessageStatus = 'streaming' | 'done' | 'stopped' | 'interrupted' | 'error';
 

@@ -11,18 +11,12 @@ import type { Backend } from './engine/types';
 import { BUNDLED_MODEL } from './engine/catalogue';
 import { serializeError } from './errors';
 import { reportRequestsToPage } from './network';
+import type { AlignerTokenEntry } from './protocol';
 
 let service: AlignerService | null = null;
 let serviceBackend: Backend | null = null;
 
 /** One shipped aligner token as public/models/pocket-aligner/index.json lists it. */
-export interface AlignerTokenEntry {
-  id: string;
-  file: string;
-  mode: string;
-  /** What it was trained for and how it measured on held-out sentences. */
-  card: string;
-}
 
 const TOKENS_URL = '/models/pocket-aligner/';
 let activeToken: string | null = null;

@@ -3,16 +3,8 @@
 // from here), Word (.docx) with mammoth, plain text and Markdown as strict UTF-8. It never
 // throws across the boundary: a file it cannot read comes back with the reason in words.
 import * as Comlink from 'comlink';
+import type { FileKind, FilePart, ParseResult } from './protocol';
 
-export interface FilePart {
-  /** Where in the file: "page 3" for a PDF, empty for a file without pages. */
-  where: string;
-  text: string;
-}
-
-export type ParseResult = { ok: true; parts: FilePart[] } | { ok: false; reason: string };
-
-export type FileKind = 'pdf' | 'docx' | 'text';
 
 async function pdfText(bytes: ArrayBuffer): Promise<FilePart[]> {
   const pdfjs = await import('pdfjs-dist');

@@ -4,12 +4,12 @@
 import * as Comlink from 'comlink';
 import { AlignerUnavailableError, ModelNotLoadedError, WebGPUUnavailableError, serializeError, toRedraftError } from './errors';
 import { chooseBackend, type BackendChoice, type BackendPreference } from './engine/backend';
-import { BUNDLED_MODEL, HUB_ONNX_MODELS, webLLMCatalogue, type CatalogueEntry } from './engine/catalogue';
+import { BUNDLED_MODEL, HUB_ONNX_MODELS, webLLMCatalogue } from './engine/catalogue';
 import { OnnxEngine } from './engine/onnx';
 import type { Engine, LoadedModelInfo, LoadProgress, ModelSpec } from './engine/types';
 import { WebLLMEngine } from './engine/webllm';
 import { answerWith } from './answer';
-import type { AnswerEvent, AnswerRequest, AnswerStats } from './protocol';
+import type { AnswerEvent, AnswerRequest, AnswerStats, CatalogueItem } from './protocol';
 import type { Corrector } from './align/types';
 import { reportRequestsToPage } from './network';
 
@@ -46,9 +46,6 @@ function remoteCorrector(port: MessagePort): { corrector: Corrector; drop: () =>
   };
 }
 
-export interface CatalogueItem extends CatalogueEntry {
-  cached: boolean;
-}
 
 async function hubCachedKeys(repo: string): Promise<Request[]> {
   if (!('caches' in self)) return [];

@@ -1,8 +1,60 @@
-// Types shared by the llm worker and the UI: requests in, events out.
+// The protocol between the page (app/) and the workers: what the page may use of the workers'
+// side, in one module. The page imports this module, and `import type` of a worker's API
+// (`LlmWorkerApi`, `AlignerWorkerApi`, `FilesWorkerApi`) from the worker's entry file; nothing
+// else of workers/ (eslint.config.js enforces it). Everything here is data, types and pure
+// functions: requests in and events out, settings, results, errors, the model catalogue, the
+// method table, and the text functions the page shares with the grounding check (retrieval,
+// table reading, the instruction finder), so the widget's bundle holds nothing else of a worker.
 
 import type { AlignSettings, CheckId, CorrectionId, SentenceTrail, Verdict } from './align/types';
 import type { GroundingSources } from './align/support';
+import type { CatalogueEntry } from './engine/catalogue';
 import type { Backend, ChatMessage, SamplingOptions } from './engine/types';
+
+export {
+  AlignerUnavailableError, ContextWindowExceededError, DeviceLostError, DownloadCancelledError, ModelDownloadError, ModelNotFoundError,
+  RedraftError, StorageFullError, WorkerCrashedError, serializeError, toRedraftError,
+  type ErrorAction, type SerializedError,
+} from './errors';
+export {
+  BUDGET_LIMITS, DEFAULT_ALIGN_SETTINGS, PASS_THRESHOLD, withoutAligner,
+  type AlignSettings, type Budgets, type CheckId, type CorrectionId, type SentenceTrail, type Strictness, type TransferQSettings,
+} from './align/types';
+export { CANDIDATE_SOURCES, CHECKS, CORRECTIONS } from './align/method-table';
+export type { Backend, ChatMessage, LoadedModelInfo, LoadProgress, ModelSpec, Role, SamplingOptions } from './engine/types';
+export type { BackendChoice, BackendPreference } from './engine/backend';
+export { BUNDLED_MODEL, HUB_ONNX_MODELS, type CatalogueEntry } from './engine/catalogue';
+export { NETWORK_MESSAGE, observeRequests, type RequestRecord } from './network';
+export { ruleProblem, type RuleFinding, type UserRule } from './align/rules';
+export { americanSpellings, contentWords, FLAG, focusOf, groundingText, sentencesOf, stem, type GroundingSources, type SourcePassage } from './align/support';
+export { tablePassagesOf } from './align/table-reader';
+export { findInstructions } from './align/checks/page-instructions';
+export { loadHarmJudge } from './align/checks/harm-judge';
+
+/** A model in the catalogue, and whether its weights are on this device already (llm worker). */
+export interface CatalogueItem extends CatalogueEntry {
+  cached: boolean;
+}
+
+/** An aligner token the aligner worker offers (public/models/pocket-aligner/index.json). */
+export interface AlignerTokenEntry {
+  id: string;
+  file: string;
+  mode: string;
+  /** What it was trained for and how it measured on held-out sentences. */
+  card: string;
+}
+
+/** A part of an added file as the files worker reads it. */
+export interface FilePart {
+  /** Where in the file: "page 3" for a PDF, empty for a file without pages. */
+  where: string;
+  text: string;
+}
+
+export type ParseResult = { ok: true; parts: FilePart[] } | { ok: false; reason: string };
+
+export type FileKind = 'pdf' | 'docx' | 'text';
 
 export interface AnswerRequest {
   messages: ChatMessage[];

@@ -1,9 +1,6 @@
 import * as Comlink from 'comlink';
-import { CHECKS, CORRECTIONS } from '../../workers/align/method-table';
-import type { AlignSettings } from '../../workers/align/types';
-import type { Backend } from '../../workers/engine/types';
 import type { AlignerWorkerApi } from '../../workers/aligner.worker';
-import { AlignerUnavailableError, type RedraftError, toRedraftError } from '../../workers/errors';
+import { AlignerUnavailableError, CHECKS, CORRECTIONS, toRedraftError, type AlignSettings, type Backend, type RedraftError } from '../../workers/protocol';
 import { llmBridge, onLlmReplaced } from './llm';
 import { WorkerBridge } from './worker-bridge';
 

@@ -1,8 +1,7 @@
 import * as Comlink from 'comlink';
 import type { LlmWorkerApi } from '../../workers/llm.worker';
-import type { AnswerEvent, AnswerRequest, AnswerStats } from '../../workers/protocol';
+import { WorkerCrashedError, type AnswerEvent, type AnswerRequest, type AnswerStats } from '../../workers/protocol';
 import { WorkerBridge } from './worker-bridge';
-import { WorkerCrashedError } from '../../workers/errors';
 
 /**
  * The llm worker runs from one of two scripts with the same code: `llm.worker` may reach this

@@ -3,7 +3,7 @@
 // mid-flight); a crashed or terminated worker is replaced by a fresh one on the next call.
 
 import * as Comlink from 'comlink';
-import { RedraftError, WorkerCrashedError, toRedraftError } from '../../workers/errors';
+import { RedraftError, toRedraftError, WorkerCrashedError } from '../../workers/protocol';
 import { addPostedRecords } from '../stores/network';
 
 export class WorkerBridge<Api extends object> {

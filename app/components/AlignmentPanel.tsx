@@ -2,11 +2,8 @@ import { useEffect, useState } from 'react';
 import { usesAligner } from '../bridges/aligner';
 import { useAligner } from '../stores/aligner';
 import { useModel } from '../stores/model';
-import { ruleProblem, type UserRule } from '../../workers/align/rules';
-import { BUDGET_LIMITS, PASS_THRESHOLD, type AlignSettings, type Budgets, type CheckId, type CorrectionId, type Strictness, type TransferQSettings } from '../../workers/align/types';
+import { BUDGET_LIMITS, CHECKS, CORRECTIONS, loadHarmJudge, PASS_THRESHOLD, ruleProblem, type AlignSettings, type Budgets, type CheckId, type CorrectionId, type Strictness, type TransferQSettings, type UserRule } from '../../workers/protocol';
 import { useOutcome } from './useOutcome';
-import { loadHarmJudge } from '../../workers/align/checks/harm-judge';
-import { CHECKS, CORRECTIONS } from '../../workers/align/method-table';
 
 interface Props {
   settings: AlignSettings;

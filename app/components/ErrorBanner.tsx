@@ -1,4 +1,4 @@
-import type { ErrorAction, RedraftError } from '../../workers/errors';
+import type { ErrorAction, RedraftError } from '../../workers/protocol';
 
 const ACTION_LABEL: Record<ErrorAction, string | null> = {
   retry: 'Try again',

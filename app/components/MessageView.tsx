@@ -1,7 +1,7 @@
 import { memo, useMemo, useState } from 'react';
 import { markCorrected, renderMarkdown } from '../markdown';
 import type { Message } from '../types';
-import { toRedraftError } from '../../workers/errors';
+import { toRedraftError } from '../../workers/protocol';
 import { PersonalDataNote } from './PersonalDataNote';
 import { SourcedAnswer } from './SourcedAnswer';
 import { TrailView } from './TrailView';

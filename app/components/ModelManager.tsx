@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ModelSpec } from '../../workers/engine/types';
+import type { ModelSpec } from '../../workers/protocol';
 import { measureEngine } from '../bridges/llm';
 import { loadLibrary } from '../library';
 import { useChat } from '../stores';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { RuleFinding } from '../../workers/align/rules';
+import type { RuleFinding } from '../../workers/protocol';
 import { alignerBridge } from '../bridges/aligner';
 
 const LABEL: Record<RuleFinding['kind'], string> = {

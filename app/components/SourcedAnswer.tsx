@@ -1,6 +1,5 @@
 import { useRef, useState } from 'react';
-import type { SentenceTrail } from '../../workers/align/types';
-import type { SourcePassage } from '../../workers/align/support';
+import type { SentenceTrail, SourcePassage } from '../../workers/protocol';
 
 interface Props {
   messageId: string;

@@ -1,7 +1,6 @@
 import { diffWords } from 'diff';
 import { useEffect, useRef } from 'react';
-import { CANDIDATE_SOURCES } from '../../workers/align/method-table';
-import type { SentenceTrail } from '../../workers/align/types';
+import { CANDIDATE_SOURCES, type SentenceTrail } from '../../workers/protocol';
 import { ModalDialog } from './ModalDialog';
 
 const CUT: Record<NonNullable<SentenceTrail['budgetCut']>, string> = {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { toRedraftError } from '../../workers/errors';
+import { toRedraftError } from '../../workers/protocol';
 
 /** One action's line of outcome in a panel: busy while it runs, then its text or its error's message. */
 export function useOutcome() {

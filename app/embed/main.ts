@@ -3,10 +3,7 @@
 // embeds the widget — and answers the questions the widget on the embedding page sends, through
 // the same sentence loop as the chat, with the page's instructions given to the check slot.
 // It keeps nothing: no conversation is stored, and nothing is sent anywhere but to that page.
-import { DEFAULT_ALIGN_SETTINGS } from '../../workers/align/types';
-import { ContextWindowExceededError, toRedraftError } from '../../workers/errors';
-import { BUNDLED_MODEL, HUB_ONNX_MODELS } from '../../workers/engine/catalogue';
-import type { ModelSpec } from '../../workers/engine/types';
+import { BUNDLED_MODEL, ContextWindowExceededError, DEFAULT_ALIGN_SETTINGS, HUB_ONNX_MODELS, toRedraftError, type ModelSpec } from '../../workers/protocol';
 import { llmBridge } from '../bridges/llm';
 import { useAligner } from '../stores/aligner';
 import { answerService } from '../stores/answer-service';

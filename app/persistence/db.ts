@@ -2,7 +2,7 @@
 // IndexedDB database, through `idb`. Components never touch storage directly.
 
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import { StorageFullError } from '../../workers/errors';
+import { StorageFullError } from '../../workers/protocol';
 import type { Conversation, Settings } from '../types';
 
 interface RedraftDB extends DBSchema {

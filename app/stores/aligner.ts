@@ -2,9 +2,7 @@
 // tokens ship and which one is active, and its own errors (shown, never swallowed).
 
 import { create } from 'zustand';
-import type { AlignerTokenEntry } from '../../workers/aligner.worker';
-import type { Backend } from '../../workers/engine/types';
-import { type RedraftError, toRedraftError } from '../../workers/errors';
+import { toRedraftError, type AlignerTokenEntry, type Backend, type RedraftError } from '../../workers/protocol';
 import { alignerBridge, connectAligner, restartAligner } from '../bridges/aligner';
 
 export type AlignerStatus = 'idle' | 'loading' | 'ready' | 'error';

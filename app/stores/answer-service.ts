@@ -1,7 +1,6 @@
 // Answers through the llm worker with the corrector beside it: the chat and the in-page
 // assistant's frame both answer through this.
-import { withoutAligner } from '../../workers/align/types';
-import { toRedraftError } from '../../workers/errors';
+import { toRedraftError, withoutAligner } from '../../workers/protocol';
 import { usesAligner } from '../bridges/aligner';
 import { runAnswer, stopAnswer } from '../bridges/llm';
 import { useAligner } from './aligner';

@@ -2,11 +2,7 @@
 // `AnswerService` it is created with, so its state machine can be tested with a test double.
 
 import { create } from 'zustand';
-import { ContextWindowExceededError, RedraftError, serializeError, toRedraftError } from '../../workers/errors';
-import { DEFAULT_ALIGN_SETTINGS, type AlignSettings } from '../../workers/align/types';
-import type { ChatMessage, SamplingOptions } from '../../workers/engine/types';
-import type { GroundingSources } from '../../workers/align/support';
-import type { AnswerEvent, AnswerRequest, AnswerStats } from '../../workers/protocol';
+import { ContextWindowExceededError, DEFAULT_ALIGN_SETTINGS, RedraftError, serializeError, toRedraftError, type AlignSettings, type AnswerEvent, type AnswerRequest, type AnswerStats, type ChatMessage, type GroundingSources, type SamplingOptions } from '../../workers/protocol';
 import type { AttachedFile, Conversation, Message } from '../types';
 import { fitPrompt, PROMPT_WORDS_MAX } from '../prompt';
 import { shownSources } from '../sources';

@@ -1,6 +1,6 @@
 import { deleteAllConversations, deleteConversation, listConversations, saveConversation, saveConversations } from '../persistence/db';
 import { answerService } from './answer-service';
-import { BUNDLED_MODEL } from '../../workers/engine/catalogue';
+import { BUNDLED_MODEL } from '../../workers/protocol';
 import { loadLibrary } from '../library';
 import { sourcedTurn } from '../sources';
 import { createChatStore, type SourceProvider } from './chat';

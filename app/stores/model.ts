@@ -2,10 +2,7 @@
 
 import * as Comlink from 'comlink';
 import { create } from 'zustand';
-import { DeviceLostError, DownloadCancelledError, ModelDownloadError, ModelNotFoundError, type RedraftError, toRedraftError } from '../../workers/errors';
-import type { BackendChoice, BackendPreference } from '../../workers/engine/backend';
-import type { LoadedModelInfo, LoadProgress, ModelSpec } from '../../workers/engine/types';
-import type { CatalogueItem } from '../../workers/llm.worker';
+import { DeviceLostError, DownloadCancelledError, ModelDownloadError, ModelNotFoundError, toRedraftError, type BackendChoice, type BackendPreference, type CatalogueItem, type LoadedModelInfo, type LoadProgress, type ModelSpec, type RedraftError } from '../../workers/protocol';
 import { currentLlmScript, llmBridge, setLlmScript } from '../bridges/llm';
 
 export type LoadedModel = LoadedModelInfo & { backendReason: string };

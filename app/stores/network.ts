@@ -2,7 +2,7 @@
 // so the user can check that nothing leaves the machine. The page observes its own; each worker
 // sends its records as it makes them (workers/network.ts); the service worker answers when asked.
 import { create } from 'zustand';
-import { NETWORK_MESSAGE, observeRequests, type RequestRecord } from '../../workers/network';
+import { NETWORK_MESSAGE, observeRequests, type RequestRecord } from '../../workers/protocol';
 
 export interface LoggedRequest extends RequestRecord {
   /** Why it was made, in words, from where it went. */

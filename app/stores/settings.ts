@@ -1,8 +1,7 @@
 import { create } from 'zustand';
 import { loadSettings, saveSettings } from '../persistence/db';
 import type { Settings } from '../types';
-import { toRedraftError, type RedraftError } from '../../workers/errors';
-import { BUNDLED_MODEL } from '../../workers/engine/catalogue';
+import { BUNDLED_MODEL, toRedraftError, type RedraftError } from '../../workers/protocol';
 
 export const DEFAULT_SETTINGS: Settings = {
   backend: 'auto',

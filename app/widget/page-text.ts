@@ -5,8 +5,7 @@
 // prompt, never instructions; see the widget's prompt.
 import { Readability } from '@mozilla/readability';
 import MiniSearch from 'minisearch';
-import { contentWords, FLAG, focusOf, groundingText, sentencesOf, stem, type GroundingSources } from '../../workers/align/support';
-import { tablePassagesOf } from '../../workers/align/table-reader';
+import { contentWords, FLAG, focusOf, groundingText, sentencesOf, stem, tablePassagesOf, type GroundingSources } from '../../workers/protocol';
 import { bylineText } from '../byline';
 import { cellText, columnNames } from '../table-text';
 import { fencedPrompt, fitWords, PROMPT_WORDS_MAX, readWords } from '../prompt';

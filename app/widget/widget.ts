@@ -11,9 +11,7 @@
 //   data-position  "right" (default) or "left": the bottom corner it sits in
 //   data-colour    any CSS colour for the launcher and accents
 //   data-model     a model id Redraft offers (default: the one chosen in the app)
-import type { SentenceTrail } from '../../workers/align/types';
-import { findInstructions } from '../../workers/align/checks/page-instructions';
-import type { AnswerStats } from '../../workers/protocol';
+import { findInstructions, type AnswerStats, type SentenceTrail } from '../../workers/protocol';
 import { cite, stripMarkers, type Citation } from './cite';
 import { instructionText, NoReadableTextError, passagesFor, promptPassages, readPage, tablePassages, withoutInstructions, type PageText, type Passage } from './page-text';
 import { TAG, isTagged, type FromFrame, type ToFrame } from './protocol';

@@ -44,16 +44,21 @@ export const CHECKS: Record<CheckId, CheckInfo> = CHECK_TABLE;
 export const CORRECTIONS: Record<CorrectionId, CorrectionInfo> = CORRECTION_TABLE;
 
 /** Where a candidate sentence came from: the draft, a correction, or the sources (`extract`: a source sentence itself; `computed`: a statement computed from a table's rows, such as a count; `not-found`: the statement that they do not answer). */
-export const CANDIDATE_SOURCES = {
-  draft: 'draft',
-  ...Object.fromEntries(Object.entries(CORRECTIONS).map(([id, c]) => [id, c.trail])),
-  extract: 'the source’s own sentence',
-  computed: 'computed from the table’s rows',
-  'not-found': 'the sources do not answer',
-} as { draft: string; extract: string; computed: string; 'not-found': string } & Record<CorrectionId, string>;
+export const CANDIDATE_SOURCES = /* @__PURE__ */ candidateSourceNames();
+
+// (A function, so that a bundle that never reads the table drops it: see workers/protocol.ts.)
+function candidateSourceNames() {
+  return {
+    draft: 'draft',
+    ...Object.fromEntries(Object.entries(CORRECTIONS).map(([id, c]) => [id, c.trail])),
+    extract: 'the source’s own sentence',
+    computed: 'computed from the table’s rows',
+    'not-found': 'the sources do not answer',
+  } as { draft: string; extract: string; computed: string; 'not-found': string } & Record<CorrectionId, string>;
+}
 
 export type CandidateSource = keyof typeof CANDIDATE_SOURCES;
 
-export const checkIds = Object.keys(CHECKS) as CheckId[];
-export const correctionIds = Object.keys(CORRECTIONS) as CorrectionId[];
-export const candidateSources = Object.keys(CANDIDATE_SOURCES) as CandidateSource[];
+export const checkIds = /* @__PURE__ */ Object.keys(CHECKS) as CheckId[];
+export const correctionIds = /* @__PURE__ */ Object.keys(CORRECTIONS) as CorrectionId[];
+export const candidateSources = /* @__PURE__ */ Object.keys(CANDIDATE_SOURCES) as CandidateSource[];
