@@ -206,6 +206,26 @@ function comparison(question: string, table: Table, named: string[]): { column: 
 
 const nameOf = (table: Table, r: TableRow) => r.cells.get(table.label) || r.text;
 
+/** "How many goals did Earnie Stewart score?": the named row's number in the column asked about; several rows' sum or average. */
+function namedRowsAnswer(question: string, table: Table, column: string, entityMatches: Match[]): TableAnswer | null {
+  const rows = rowsWith(table, entityMatches);
+  if (!rows.length) return null;
+  const values = rows.map((r) => cellNumber(r.cells.get(column) ?? '')).filter((n): n is number => n !== null);
+  if (values.length !== rows.length) return null;
+  if (rows.length === 1 && !AVERAGE.test(question)) {
+    return { text: rows[0].text, kind: 'row', rows, evidence: `the row with ${entityMatches.map((m) => quote(m.value)).join(', ')}; its ${quote(column)}` };
+  }
+  const sum = values.reduce((a, b) => a + b, 0);
+  const names = rows.map((r) => nameOf(table, r));
+  if (AVERAGE.test(question)) {
+    return { text: `The average under ${quote(column)} for ${listed(names)} is ${fmt(sum / values.length)} (${values.map(fmt).join(' + ')}, over ${values.length}).`, kind: 'computed', rows, evidence: `average of ${quote(column)} over ${rows.length} rows` };
+  }
+  if (rows.length > 1 && rows.length <= 12 && SUM.test(question) && !/\beach\b/i.test(question)) {
+    return { text: `Together, ${listed(names)} have ${fmt(sum)} under ${quote(column)} (${values.map(fmt).join(' + ')}).`, kind: 'computed', rows, evidence: `sum of ${quote(column)} over ${rows.length} rows` };
+  }
+  return null;
+}
+
 /** "How many …": rows counted, or one row's number, or several rows' sum or average. */
 function countAnswer(question: string, table: Table): TableAnswer | null {
   const named = namedColumns(question, table);
@@ -235,25 +255,7 @@ function countAnswer(question: string, table: Table): TableAnswer | null {
     const within = rest.length ? `Of the rows with ${conditionsOf(rest).map(says).join(' and ')}, ` : 'Of the table’s rows, ';
     return { text: `${within}${counted.slice(0, -1).join(', ')} and ${counted.at(-1)} under ${orList(split.columns)}.`, kind: 'computed', rows: each.flatMap((e) => e.rows), evidence: `rows counted for each of ${orList(split.values)}` };
   }
-  if (numericNamed.length && entityMatches.length && !compare) {
-    const column = numericNamed[0];
-    const rows = rowsWith(table, entityMatches);
-    if (!rows.length) return null;
-    const values = rows.map((r) => cellNumber(r.cells.get(column) ?? '')).filter((n): n is number => n !== null);
-    if (values.length !== rows.length) return null;
-    if (rows.length === 1 && !AVERAGE.test(question)) {
-      return { text: rows[0].text, kind: 'row', rows, evidence: `the row with ${entityMatches.map((m) => quote(m.value)).join(', ')}; its ${quote(column)}` };
-    }
-    const sum = values.reduce((a, b) => a + b, 0);
-    const names = rows.map((r) => nameOf(table, r));
-    if (AVERAGE.test(question)) {
-      return { text: `The average under ${quote(column)} for ${listed(names)} is ${fmt(sum / values.length)} (${values.map(fmt).join(' + ')}, over ${values.length}).`, kind: 'computed', rows, evidence: `average of ${quote(column)} over ${rows.length} rows` };
-    }
-    if (rows.length > 1 && rows.length <= 12 && SUM.test(question) && !/\beach\b/i.test(question)) {
-      return { text: `Together, ${listed(names)} have ${fmt(sum)} under ${quote(column)} (${values.map(fmt).join(' + ')}).`, kind: 'computed', rows, evidence: `sum of ${quote(column)} over ${rows.length} rows` };
-    }
-    return null;
-  }
+  if (numericNamed.length && entityMatches.length && !compare) return namedRowsAnswer(question, table, numericNamed[0], entityMatches);
   // "How many years did he release singles?" where "Year" is a column: its different values.
   const noun = /\b(?:how many|number of)\s+(?:different\s+|distinct\s+)?([\p{L}-]+)/iu.exec(question)?.[1];
   const nounColumn = noun && !entityMatches.length && !compare ? table.columns.find((c) => stems(c).has(stem(noun.toLowerCase()))) : undefined;
