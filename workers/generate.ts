@@ -2,6 +2,7 @@
 // step until an end token, the length budget or a stop. Streams events as it goes.
 
 import { ContextWindowExceededError, GenerationAbortedError } from './errors';
+import { isEnd } from './engine/decoding';
 import type { ChatMessage, Engine, SamplingOptions } from './engine/types';
 import { copyBias } from './align/grounding';
 import { SentenceSegmenter } from './align/segmenter';
@@ -46,7 +47,6 @@ export async function generateAnswer(
   emit({ type: 'started', promptTokens: ids.length, droppedMessages, backend: info.backend, model: info.id });
   const sampling: SamplingOptions = { ...req.sampling, reportTopK: 5 };
   engine.setSeed(req.seed);
-  const eos = new Set(info.eosTokenIds);
   const generated: number[] = [];
   let text = '';
   let reason: AnswerStats['reason'] = 'length';
@@ -64,7 +64,7 @@ export async function generateAnswer(
       await yieldToEventLoop();
       if (isStopped()) throw new GenerationAbortedError('stopped');
       const step = await engine.step(sampling);
-      if (eos.has(step.token)) {
+      if (isEnd(engine, step.token)) {
         reason = 'eos';
         break;
       }

@@ -5,6 +5,7 @@ import * as Comlink from 'comlink';
 import { AlignerUnavailableError, ModelNotLoadedError, WebGPUUnavailableError, serializeError, toRedraftError } from './errors';
 import { chooseBackend, type BackendChoice, type BackendPreference } from './engine/backend';
 import { BUNDLED_MODEL, HUB_ONNX_MODELS, webLLMCatalogue } from './engine/catalogue';
+import { isEnd } from './engine/decoding';
 import { OnnxEngine } from './engine/onnx';
 import type { Engine, LoadedModelInfo, LoadProgress, ModelSpec } from './engine/types';
 import { WebLLMEngine } from './engine/webllm';
@@ -150,7 +151,6 @@ const api = {
   async measureEngine(req: AnswerRequest): Promise<{ tokens: number; prefillMs: number; tokensPerSecond: number; silentAnswerTokensPerSecond: number }> {
     if (!engine?.info) throw serializeError(new ModelNotLoadedError('no model loaded'));
     const current = engine;
-    const eos = new Set(current.info!.eosTokenIds);
     current.setSeed(req.seed);
     const t0 = performance.now();
     await current.prefill(await current.encode(req.messages));
@@ -159,7 +159,7 @@ const api = {
     let firstAt = 0;
     while (tokens < req.maxNewTokens) {
       const step = await current.step(req.sampling);
-      if (eos.has(step.token)) break;
+      if (isEnd(current, step.token)) break;
       tokens++;
       if (tokens === 1) firstAt = performance.now();
     }

@@ -3,8 +3,8 @@
 // generator whatever its tokenizer. The prompt must stay identical to training
 // (training/train_aligner.py: corrector_prompt and the OK / Revise replies).
 
+import { decodeAfter, GREEDY, sampleOneSentence, stepTokens } from '../engine/decoding';
 import type { Engine, SamplingOptions } from '../engine/types';
-import { SentenceSegmenter } from './segmenter';
 
 export interface AlignerToken {
   id: string;
@@ -46,7 +46,6 @@ export function correctorPrompt(ctx: AlignerContext, sentence: string): string {
   return `##Question: ${q === ctx.question.trim() ? ctx.question : q} | ##Answer_Prefix: ${prefix} | ##Answer_Last_Sentence: ${headWords(sentence, CORRECTOR_WORDS.sentence)} | ##Your_Revision: `;
 }
 
-const GREEDY: SamplingOptions = { temperature: 0, topK: 0, topP: 1 };
 const REVISE = 'Revise:';
 
 /** An engine that can take an aligner token (OnnxEngine on a model exported with aligner inputs). */
@@ -111,25 +110,10 @@ export class AlignerService {
   }
 
   private async correctNow(ctx: AlignerContext, sentence: string, sampling: SamplingOptions, maxTokens: number): Promise<string> {
-    const eos = new Set(this.engine.info!.eosTokenIds);
     const prompt = await this.engine.encode([{ role: 'user', content: correctorPrompt(ctx, sentence) }], REVISE); // no space: training tokenized it with the next word
     await this.engine.prefill(prompt);
-    const out: number[] = [];
-    const seg = new SentenceSegmenter();
-    let text = '';
-    let units: string[] = [];
-    for (let i = 0; i < maxTokens && !units.length; i++) {
-      const step = await this.engine.step(sampling);
-      if (eos.has(step.token)) break;
-      out.push(step.token);
-      const anchor = prompt[prompt.length - 1];
-      const now = this.engine.decode([anchor, ...out]).slice(this.engine.decode([anchor]).length);
-      if (now.endsWith('\uFFFD')) continue;
-      units = seg.push(now.slice(text.length));
-      text = now;
-    }
-    if (!units.length) units = seg.flush();
-    return (units[0] ?? '').trim();
+    const { text } = await sampleOneSentence(this.engine, { sampling, maxTokens, anchor: prompt[prompt.length - 1] });
+    return text.trim();
   }
 
   /** Continues the answer `prefix + partial` to `question`, as a plain chat turn. */
@@ -144,16 +128,8 @@ export class AlignerService {
   }
 
   private async rolloutNow(messages: { role: 'user' | 'assistant' | 'system'; content: string }[], answer: string, n: number): Promise<string> {
-    const eos = new Set(this.engine.info!.eosTokenIds);
     const ids = await this.engine.encode(messages, answer);
     await this.engine.prefill(ids);
-    const out: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const step = await this.engine.step(GREEDY);
-      if (eos.has(step.token)) break;
-      out.push(step.token);
-    }
-    const anchor = ids[ids.length - 1];
-    return this.engine.decode([anchor, ...out]).slice(this.engine.decode([anchor]).length);
+    return decodeAfter(this.engine, ids[ids.length - 1], await stepTokens(this.engine, n));
   }
 }

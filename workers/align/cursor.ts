@@ -3,8 +3,8 @@
 // (`textSince`), and one sentence sampled from the sentence start (`sampleSentence`), which
 // corrections borrow through their tools.
 import type { ChatMessage, Engine, LogitProcessor, SamplingOptions } from '../engine/types';
+import { decodeAfter, isEnd, sampleOneSentence } from '../engine/decoding';
 import { yieldToEventLoop } from '../yield';
-import { SentenceSegmenter } from './segmenter';
 import type { SampledSentence } from './types';
 
 export interface SampleOptions {
@@ -50,15 +50,13 @@ export class EngineCursor {
 
   /** Whether a step's token ends the answer. */
   isEnd(token: number): boolean {
-    return this.engine.info!.eosTokenIds.includes(token);
+    return isEnd(this.engine, token);
   }
 
-  /** Text of the sequence after `from`, decoded with the token before it so leading spaces survive. */
+  /** Text of the sequence after `from`, decoded after the token before it so leading spaces survive. */
   textSince(from: number): string {
     const seq = this.engine.sequence();
-    if (from <= 0) return this.engine.decode(seq.slice());
-    const anchor = this.engine.decode([seq[from - 1]]);
-    return this.engine.decode(seq.slice(from - 1)).slice(anchor.length);
+    return from <= 0 ? this.engine.decode(seq.slice()) : decodeAfter(this.engine, seq[from - 1], seq.slice(from));
   }
 
   /** Makes the engine's sequence start with [prompt + text]; drops what follows unless `keepTail`. Returns its length. */
@@ -80,31 +78,24 @@ export class EngineCursor {
   async sampleSentence(committed: string, opts: SampleOptions, sampling: SamplingOptions): Promise<SampledSentence> {
     const prefix = opts.prefixText ?? '';
     const from = await this.syncTo(committed + prefix, false);
-    const seg = new SentenceSegmenter();
-    let units = seg.push(prefix);
-    let sampled = '';
-    let ended = false;
     this.engine.setLogitProcessors([...this.decoding, ...(opts.processors ?? [])]);
     try {
-      for (let i = 0; i < (opts.maxTokens ?? 96) && !units.length; i++) {
-        if (this.engine.position() >= this.engine.info!.contextWindow - 1) break;
-        await yieldToEventLoop();
-        this.throwIfStopped();
-        const step = await this.engine.step(opts.sampling ?? candidateSampling(sampling));
-        this.steps++;
-        if (this.isEnd(step.token)) {
-          ended = true;
-          break;
-        }
-        const now = this.textSince(from);
-        if (now.length <= sampled.length || now.endsWith('\uFFFD')) continue;
-        units = seg.push(now.slice(sampled.length));
-        sampled = now;
-      }
+      const { text, ended, steps } = await sampleOneSentence(this.engine, {
+        sampling: opts.sampling ?? candidateSampling(sampling),
+        maxTokens: opts.maxTokens ?? 96,
+        anchor: from > 0 ? this.engine.sequence()[from - 1] : undefined,
+        prefix,
+        beforeStep: async () => {
+          if (this.engine.position() >= this.engine.info!.contextWindow - 1) return false;
+          await yieldToEventLoop();
+          this.throwIfStopped();
+          return true;
+        },
+      });
+      this.steps += steps;
+      return { text, ended };
     } finally {
       this.engine.setLogitProcessors(this.decoding);
     }
-    if (!units.length) units = seg.flush();
-    return { text: units[0] ?? '', ended };
   }
 }

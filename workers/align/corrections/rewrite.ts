@@ -5,8 +5,8 @@
 
 import { GenerationAbortedError } from '../../errors';
 import { yieldToEventLoop } from '../../yield';
-import { candidateSampling } from '../orchestrator';
-import { SentenceSegmenter } from '../segmenter';
+import { sampleOneSentence } from '../../engine/decoding';
+import { candidateSampling } from '../cursor';
 import type { Candidate, Correction, CorrectionResult, CorrectionTools, SentenceContext } from '../types';
 import { unusableRevision } from './revision';
 
@@ -23,7 +23,6 @@ export class RewriteCorrection implements Correction {
 
   async correct(ctx: SentenceContext, failed: Candidate, tools: CorrectionTools): Promise<CorrectionResult> {
     const { engine } = tools;
-    const eos = new Set(engine.info!.eosTokenIds);
     const ids = await engine.encode([{ role: 'user', content: streamAlignerPrompt(ctx, failed.text) }]);
     const candidates: Candidate[] = [];
     const lead = failed.text.match(/^\s*/)![0];
@@ -31,25 +30,18 @@ export class RewriteCorrection implements Correction {
       const t0 = performance.now();
       tools.usedEngineForOtherPrompt();
       await engine.prefill(ids);
-      const seg = new SentenceSegmenter();
-      const out: number[] = [];
-      let units: string[] = [];
-      let text = '';
       // The first attempt follows the user's sampling; later ones must differ from it.
       const sampling = candidates.length ? candidateSampling(tools.sampling) : tools.sampling;
-      for (let i = 0; i < 80 && !units.length; i++) {
-        await yieldToEventLoop();
-        if (tools.stopped()) throw new GenerationAbortedError('stopped');
-        const step = await engine.step(sampling);
-        if (eos.has(step.token)) break;
-        out.push(step.token);
-        const now = engine.decode(out);
-        if (now.endsWith('\uFFFD')) continue;
-        units = seg.push(now.slice(text.length));
-        text = now;
-      }
-      if (!units.length) units = seg.flush();
-      const revision = lead + (units[0] ?? '').trim();
+      const { text } = await sampleOneSentence(engine, {
+        sampling,
+        maxTokens: 80,
+        beforeStep: async () => {
+          await yieldToEventLoop();
+          if (tools.stopped()) throw new GenerationAbortedError('stopped');
+          return true;
+        },
+      });
+      const revision = lead + text.trim();
       const unusable = unusableRevision(revision);
       const verdict = unusable ? { pass: false, score: 0, evidence: unusable } : await tools.check(revision);
       candidates.push({ text: revision, source: 'rewrite', verdict, ms: performance.now() - t0 });

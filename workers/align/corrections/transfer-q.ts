@@ -9,32 +9,24 @@
 // mid-sentence, the rest is decoded plainly and the trail says so.
 
 import { GenerationAbortedError } from '../../errors';
+import { decodeAfter, GREEDY, isEnd, stepTokens } from '../../engine/decoding';
 import type { Engine } from '../../engine/types';
 import { yieldToEventLoop } from '../../yield';
 import { SentenceSegmenter } from '../segmenter';
 import type { Candidate, Correction, CorrectionResult, CorrectionTools, Corrector, SentenceContext } from '../types';
 
-const GREEDY = { temperature: 0, topK: 0, topP: 1 };
 const MAX_TOKENS = 64;
 
 /** Rolls out `n` greedy tokens after the current sequence and returns their text; the sequence is restored. */
-export async function rolloutText(engine: Engine, n: number, eos: Set<number>): Promise<string> {
+export async function rolloutText(engine: Engine, n: number): Promise<string> {
   const from = engine.position();
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const step = await engine.step(GREEDY);
-    if (eos.has(step.token)) break;
-    out.push(step.token);
-  }
+  const out = await stepTokens(engine, n);
   await engine.rewind(from);
-  return out.length ? decodeAfter(engine, from, out) : '';
+  return out.length ? textAfter(engine, from, out) : '';
 }
 
-/** Decodes `tokens` as they read after position `at` (keeps their leading spaces). */
-function decodeAfter(engine: Engine, at: number, tokens: number[]): string {
-  const anchor = engine.sequence()[at - 1];
-  return engine.decode([anchor, ...tokens]).slice(engine.decode([anchor]).length);
-}
+/** `tokens` as they read after position `at` (their leading spaces kept). */
+const textAfter = (engine: Engine, at: number, tokens: number[]): string => decodeAfter(engine, engine.sequence()[at - 1], tokens);
 
 export class TransferQCorrection implements Correction {
   readonly id = 'transfer-q' as const;
@@ -46,7 +38,6 @@ export class TransferQCorrection implements Correction {
     const t0 = performance.now();
     const { engine } = tools;
     const { k, rolloutTokens, alpha } = tools.settings.transferQ;
-    const eos = new Set(engine.info!.eosTokenIds);
     const start = await tools.rewindToSentenceStart();
     const seg = new SentenceSegmenter();
     const tokens: number[] = [];
@@ -62,16 +53,16 @@ export class TransferQCorrection implements Correction {
       if (guided && tools.timeLeft()) {
         let bestValue = -Infinity;
         for (const option of step.top) {
-          const optionText = eos.has(option.token) ? '' : decodeAfter(engine, start, [...tokens, option.token]);
+          const optionText = isEnd(engine, option.token) ? '' : textAfter(engine, start, [...tokens, option.token]);
           let continuation = '';
-          if (eos.has(option.token)) {
+          if (isEnd(engine, option.token)) {
             // The sentence ends here: nothing to roll out.
           } else if (this.baseline) {
             continuation = await this.baseline.rollout({ question: ctx.question, prefix: ctx.prefix }, optionText, rolloutTokens);
           } else {
             await engine.rewind(here);
             await engine.extend([option.token]);
-            continuation = await rolloutText(engine, rolloutTokens, eos);
+            continuation = await rolloutText(engine, rolloutTokens);
           }
           const q = (await tools.score(optionText + continuation)).score;
           const value = option.logprob + alpha * q;
@@ -85,9 +76,9 @@ export class TransferQCorrection implements Correction {
       } else {
         guided = false;
       }
-      if (eos.has(choice)) break;
+      if (isEnd(engine, choice)) break;
       tokens.push(choice);
-      const now = decodeAfter(engine, start, tokens);
+      const now = textAfter(engine, start, tokens);
       if (now.endsWith('\uFFFD')) continue;
       units = seg.push(now.slice(text.length));
       text = now;
