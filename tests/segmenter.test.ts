@@ -52,4 +52,10 @@ describe('SentenceSegmenter', () => {
   it('returns nothing for an empty stream', () => {
     expect(new SentenceSegmenter().flush()).toEqual([]);
   });
+
+  it('cuts a whole text as a stream, whitespace kept, for every caller (the widget, retrieval, the instruction finder)', () => {
+    const text = 'The beam is 22.5 nautical miles long. Dr. Reid lit it in 1871.\nKeepers: three.';
+    expect(splitSentences(text)).toEqual(['The beam is 22.5 nautical miles long.', ' Dr. Reid lit it in 1871.\n', 'Keepers: three.']);
+    expect(splitSentences(text).join('')).toBe(text);
+  });
 });

@@ -28,6 +28,7 @@ export { NETWORK_MESSAGE, observeRequests, type RequestRecord } from './network'
 export { ruleProblem, type RuleFinding, type UserRule } from './align/rules';
 export { americanSpellings, contentWords, FLAG, focusOf, groundingText, sentencesOf, stem, type GroundingSources, type SourcePassage } from './align/support';
 export { tablePassagesOf } from './align/table-reader';
+export { splitSentences } from './align/segmenter';
 export { findInstructions } from './align/checks/page-instructions';
 export { loadHarmJudge } from './align/checks/harm-judge';
 

@@ -11,7 +11,7 @@
 //   data-position  "right" (default) or "left": the bottom corner it sits in
 //   data-colour    any CSS colour for the launcher and accents
 //   data-model     a model id Redraft offers (default: the one chosen in the app)
-import { findInstructions, type AnswerStats, type SentenceTrail } from '../../workers/protocol';
+import { findInstructions, splitSentences, type AnswerStats, type SentenceTrail } from '../../workers/protocol';
 import { cite, stripMarkers, type Citation } from './cite';
 import { instructionText, NoReadableTextError, passagesFor, promptPassages, readPage, tablePassages, withoutInstructions, type PageText, type Passage } from './page-text';
 import { TAG, isTagged, type FromFrame, type ToFrame } from './protocol';
@@ -254,7 +254,7 @@ function mount(script: HTMLScriptElement | null): void {
         if (rest.trim()) commit(t, rest);
       } else if (!t.committed.length || t.committed.map((c) => c.text).join('') !== stats.text) {
         t.committed = [];
-        for (const s of stats.text.match(/[^.!?]+(?:[.!?]+|$)/g) ?? []) commit(t, s);
+        for (const s of splitSentences(stats.text)) commit(t, s);
       }
       t.pending = '';
       if (stats.reason === 'stopped') t.el.note.textContent = 'Stopped.';

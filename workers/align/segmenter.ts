@@ -132,7 +132,7 @@ function findFenceStart(text: string, from: number): number {
   return m ? m.index + 1 : -1;
 }
 
-/** Splits a complete text into units with the same rules (for tests and for imported answers). */
+/** Splits a complete text into units with the same rules, whitespace kept (joined, they give the text back): the one splitter of a whole text, for every caller. */
 export function splitSentences(text: string, locale = 'en'): string[] {
   const s = new SentenceSegmenter(locale);
   return [...s.push(text), ...s.flush()];

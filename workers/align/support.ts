@@ -24,7 +24,7 @@
 // sentence holds enough of what the question asks (ANSWERABLE of its word weight), the answer
 // says plainly that the sources do not say, instead of writing something.
 import MiniSearch from 'minisearch';
-import { SentenceSegmenter } from './segmenter';
+import { splitSentences } from './segmenter';
 import type { TableRow } from './table-reader';
 
 export interface SourcePassage {
@@ -439,8 +439,7 @@ export const stripMarkers = (text: string): string => text.replace(/\s*\[\d{1,3}
 
 /** The sentences of a text, trimmed, in order. */
 export function sentencesOf(text: string): string[] {
-  const seg = new SentenceSegmenter();
-  return [...seg.push(text), ...seg.flush()].map((s) => s.trim()).filter(Boolean);
+  return splitSentences(text).map((s) => s.trim()).filter(Boolean);
 }
 
 /**
@@ -775,7 +774,7 @@ export function sourceIndex(sources: GroundingSources): SourceIndex {
  * are where the answer is most likely to start).
  */
 export function groundingText(question: string, passages: { text: string }[]): string {
-  const sentences = passages.flatMap((p) => p.text.split(/(?<=[.!?]["')\]]?)\s+/)).filter((t) => t.trim());
+  const sentences = passages.flatMap((p) => sentencesOf(p.text));
   const index = new MiniSearch<{ id: number; text: string }>({ fields: ['text'], searchOptions: { prefix: true, fuzzy: 0.15 } });
   index.addAll(sentences.map((text, id) => ({ id, text })));
   const ranked = index.search(question, { combineWith: 'OR' }).map((h) => h.id as number);

@@ -5,6 +5,7 @@
 // instruction asks to say. It runs before the configured check, on every sentence, and a sentence
 // it fails is never committed as it is (`withhold`).
 
+import { sentencesOf } from '../support';
 import type { Check, Finding, SentenceContext, Verdict } from '../types';
 
 /** Sentences that address an assistant or try to replace its instructions. */
@@ -66,8 +67,8 @@ export function findInstructions(text: string): string[] {
   const all = topicWords(text);
   for (const w of all) count.set(w, (count.get(w) ?? 0) + 1);
   const pageWords = all.length;
-  // Sentences end at . ! ? before a space (not inside a host name like prize-claims.example).
-  for (const raw of text.split(/(?<=[.!?]["”')\]]?)\s+|\n+/)) {
+  // Sentences as the sentence loop cuts them (not inside a host name like prize-claims.example, nor "3.14").
+  for (const raw of sentencesOf(text)) {
     const s = raw.replace(/\s+/g, ' ').trim();
     if (s.length <= 12) continue;
     const asks = ASKS.test(s) || QUESTION.test(s);
