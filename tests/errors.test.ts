@@ -12,6 +12,8 @@ import { mapWebLLMError } from '../workers/engine/webllm';
 
 describe('errors across the worker boundary', () => {
   it('round-trips every field through the plain form', () => {
+    // A runtime that does not say the counts: no "0 tokens … at most 0".
+    expect(new ContextWindowExceededError(0, 0).userMessage).toBe('This message is too long for the model. Shorten it; your text is still in the box.');
     const back = toRedraftError(structuredClone(serializeError(new ContextWindowExceededError(5000, 1024))));
     expect(back).toBeInstanceOf(ContextWindowExceededError);
     expect(back.userMessage).toContain('5000 tokens');

@@ -5,7 +5,8 @@
 // directly over a MessagePort (`connect`), so the sentence loop never goes through the page.
 
 import * as Comlink from 'comlink';
-import { AlignerService, type AlignerContext, type AlignerToken } from './align/aligner-service';
+import { AlignerService, type AlignerToken } from './align/aligner-service';
+import type { CorrectorContext } from './align/types';
 import { checkRules, type RuleFinding, type UserRule } from './align/rules';
 import type { Backend } from './engine/types';
 import { BUNDLED_MODEL } from './engine/catalogue';
@@ -93,11 +94,11 @@ const api = {
     }
   },
 
-  score(ctx: AlignerContext, sentence: string): Promise<number> {
+  score(ctx: CorrectorContext, sentence: string): Promise<number> {
     return requireService().score(ctx, sentence);
   },
 
-  correct(ctx: AlignerContext, sentence: string): Promise<string> {
+  correct(ctx: CorrectorContext, sentence: string): Promise<string> {
     return requireService().correct(ctx, sentence);
   },
 
@@ -105,9 +106,9 @@ const api = {
   connect(port: MessagePort): void {
     Comlink.expose(
       {
-        score: (ctx: AlignerContext, sentence: string) => requireService().score(ctx, sentence),
-        correct: (ctx: AlignerContext, sentence: string) => requireService().correct(ctx, sentence),
-        rollout: (ctx: AlignerContext, partial: string, n: number) => requireService().rolloutAnswer(ctx, partial, n),
+        score: (ctx: CorrectorContext, sentence: string) => requireService().score(ctx, sentence),
+        correct: (ctx: CorrectorContext, sentence: string) => requireService().correct(ctx, sentence),
+        rollout: (ctx: CorrectorContext, partial: string, n: number) => requireService().rolloutAnswer(ctx, partial, n),
       },
       port,
     );

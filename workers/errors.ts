@@ -87,7 +87,9 @@ export class ContextWindowExceededError extends RedraftError {
     super(`prompt of ${promptTokens} tokens exceeds the context window of ${contextWindow}`);
   }
   get userMessage() {
-    return `This message is too long for the model: ${this.promptTokens} tokens, the model reads at most ${this.contextWindow}. Shorten it; your text is still in the box.`;
+    // (Counts of 0: the runtime did not say them.)
+    const counts = this.promptTokens > 0 && this.contextWindow > 0 ? `: ${this.promptTokens} tokens, the model reads at most ${this.contextWindow}` : '';
+    return `This message is too long for the model${counts}. Shorten it; your text is still in the box.`;
   }
 }
 

@@ -5,6 +5,7 @@
 
 import { decodeAfter, GREEDY, sampleOneSentence, stepTokens } from '../engine/decoding';
 import type { Engine, SamplingOptions } from '../engine/types';
+import type { CorrectorContext } from './types';
 
 export interface AlignerToken {
   id: string;
@@ -23,11 +24,6 @@ export function calibrated(p: number, midpoint: number): number {
   return 1 / (1 + Math.exp(-(logit(clamp(p)) - logit(clamp(midpoint)))));
 }
 
-export interface AlignerContext {
-  question: string;
-  prefix: string;
-}
-
 /** The corrector's context holds 1,024 tokens: a long question keeps its start, a long answer so far its end (words; as trained when shorter). */
 export const CORRECTOR_WORDS = { question: 150, prefix: 300, sentence: 150 };
 
@@ -40,7 +36,7 @@ const tailWords = (t: string, n: number) => {
   return w.length > n ? w.slice(-n).join(' ') : t.trim();
 };
 
-export function correctorPrompt(ctx: AlignerContext, sentence: string): string {
+export function correctorPrompt(ctx: CorrectorContext, sentence: string): string {
   const q = headWords(ctx.question, CORRECTOR_WORDS.question);
   const prefix = tailWords(ctx.prefix, CORRECTOR_WORDS.prefix);
   return `##Question: ${q === ctx.question.trim() ? ctx.question : q} | ##Answer_Prefix: ${prefix} | ##Answer_Last_Sentence: ${headWords(sentence, CORRECTOR_WORDS.sentence)} | ##Your_Revision: `;
@@ -76,7 +72,7 @@ export class AlignerService {
     });
   }
 
-  private async prompt(ctx: AlignerContext, sentence: string): Promise<number[]> {
+  private async prompt(ctx: CorrectorContext, sentence: string): Promise<number[]> {
     return this.engine.encode([{ role: 'user', content: correctorPrompt(ctx, sentence) }]);
   }
 
@@ -93,11 +89,11 @@ export class AlignerService {
   }
 
   /** p(OK) / (p(OK) + p(Revise)), calibrated to the token: 1 keeps the sentence, 0 wants it replaced. One prefill. */
-  score(ctx: AlignerContext, sentence: string): Promise<number> {
+  score(ctx: CorrectorContext, sentence: string): Promise<number> {
     return this.exclusive(() => this.scoreNow(ctx, sentence));
   }
 
-  private async scoreNow(ctx: AlignerContext, sentence: string): Promise<number> {
+  private async scoreNow(ctx: CorrectorContext, sentence: string): Promise<number> {
     const { ok, revise } = await this.replies();
     // Consecutive sentences of an answer share all but the last sentence and the prompt's tail.
     const [a, b] = (await this.engine.nextLogprobsCached(await this.prompt(ctx, sentence), [ok, revise])).map(Math.exp);
@@ -105,11 +101,11 @@ export class AlignerService {
   }
 
   /** The corrector's revision of a sentence (its first sentence after "Revise:"), or the sentence itself if it says OK. */
-  correct(ctx: AlignerContext, sentence: string, sampling: SamplingOptions = GREEDY, maxTokens = 80): Promise<string> {
+  correct(ctx: CorrectorContext, sentence: string, sampling: SamplingOptions = GREEDY, maxTokens = 80): Promise<string> {
     return this.exclusive(() => this.correctNow(ctx, sentence, sampling, maxTokens));
   }
 
-  private async correctNow(ctx: AlignerContext, sentence: string, sampling: SamplingOptions, maxTokens: number): Promise<string> {
+  private async correctNow(ctx: CorrectorContext, sentence: string, sampling: SamplingOptions, maxTokens: number): Promise<string> {
     const prompt = await this.engine.encode([{ role: 'user', content: correctorPrompt(ctx, sentence) }], REVISE); // no space: training tokenized it with the next word
     await this.engine.prefill(prompt);
     const { text } = await sampleOneSentence(this.engine, { sampling, maxTokens, anchor: prompt[prompt.length - 1] });
@@ -117,7 +113,7 @@ export class AlignerService {
   }
 
   /** Continues the answer `prefix + partial` to `question`, as a plain chat turn. */
-  rolloutAnswer(ctx: AlignerContext, partial: string, n: number): Promise<string> {
+  rolloutAnswer(ctx: CorrectorContext, partial: string, n: number): Promise<string> {
     const prefix = ctx.prefix.trim();
     return this.rollout([{ role: 'user', content: ctx.question }], prefix ? `${prefix} ${partial.trimStart()}` : partial.trimStart(), n);
   }

@@ -62,8 +62,11 @@ export function mapWebLLMError(e: unknown): RedraftError {
     case 'ModelNotLoadedError':
     case 'EngineNotLoadedError':
       return new ModelNotLoadedError(msg);
-    case 'ContextWindowSizeExceededError':
-      return new ContextWindowExceededError(0, 0);
+    case 'ContextWindowSizeExceededError': {
+      // web-llm says "number of prompt tokens: N; context window size: M"; 0 where it does not.
+      const [tokens = 0, window = 0] = (msg.match(/\d+/g) ?? []).map(Number);
+      return new ContextWindowExceededError(tokens, window);
+    }
   }
   if (/failed to fetch|networkerror|network error|load failed|ERR_INTERNET/i.test(msg)) return new ModelDownloadError(msg);
   if (/device (was )?lost/i.test(msg)) return new DeviceLostError(msg);

@@ -1,7 +1,7 @@
 // Stream Aligner's correction (Lou et al., AAAI 2025): the corrector reads the question, the
 // accepted answer prefix and the failed sentence in the paper's format and writes the
-// replacement. Until the trained aligner lands, the corrector is the generator itself,
-// prompted; each further attempt samples a new revision.
+// replacement. Here the corrector is the generator itself, prompted (the trained aligner's
+// rewrite is aligner-rewrite.ts); each further attempt samples a new revision.
 
 import { GenerationAbortedError } from '../../errors';
 import { yieldToEventLoop } from '../../yield';
