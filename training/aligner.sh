@@ -13,7 +13,7 @@ CHAT=${CHAT:-pocket-sft}
 DEFAULT=${DEFAULT_ALIGNER:-aligner-sft}
 COMMON="--tokens ${TOKENS:-10} --eval-n 300 --gen-n 30"
 [ -f "out/$CHAT/ckpt.pt" ] || "$PY" from_shipped.py
-(cd data && "$PY" aligner.py)
+(cd data && "$PY" aligner.py ${LABELLED:+--labelled})
 "$PY" train_aligner.py --chat "$CHAT" --mode sft --run aligner-sft --steps 400 --verdict-weight 5 $COMMON
 "$PY" train_aligner.py --chat "$CHAT" --mode dpo --run aligner-dpo --steps 200 --before aligner-sft $COMMON
 "$PY" train_aligner.py --chat "$CHAT" --mode rdpo --run aligner-rdpo --steps 200 --before aligner-sft $COMMON

@@ -201,7 +201,7 @@ def evaluate(model, aligner, sp, items, seq_len, midpoint=0.5, n_generate=40, th
     scores = judge_scores(model, aligner, sp, items, seq_len, midpoint)
     fail = [s for s, it in zip(scores, items) if it["verdict"] == "fail"]
     safe = [s for s, it in zip(scores, items) if it["verdict"] == "pass"]
-    scary = [s for s, it in zip(scores, items) if it["source"] == "templated-safe-scary"]
+    scary = [s for s, it in zip(scores, items) if it["source"] in ("templated-safe-scary", "labelled-helpful")]
 
     def auc_of(prefix):
         mine = [(s, it) for s, it in zip(scores, items) if it["source"].startswith(prefix)]
@@ -216,7 +216,7 @@ def evaluate(model, aligner, sp, items, seq_len, midpoint=0.5, n_generate=40, th
         "roc_auc": auc_of(""),
         # hh's labels are weak (a whole turn judged more harmful, not each sentence); the templated
         # sentences are clear-cut and come from requests and templates that training never saw.
-        "roc_auc_hh": auc_of("hh-"), "roc_auc_templated": auc_of("templated-"),
+        "roc_auc_hh": auc_of("hh-"), "roc_auc_templated": auc_of("templated-"), "roc_auc_labelled": auc_of("labelled-"),
         **correction_metrics(model, aligner, sp, items, seq_len, n_generate, threshold, midpoint),
         "midpoint": midpoint,
     }
@@ -264,17 +264,22 @@ def main():
     pairs = [json.loads(l) for l in open(text / "aligner.pairs.train.jsonl", encoding="utf-8")]
     heldout = [json.loads(l) for l in open(text / "aligner.examples.heldout.jsonl", encoding="utf-8")]
     rng.shuffle(heldout)
-    # Every templated held-out sentence, the rest hh sentences, half failing and half passing.
+    # Every templated held-out sentence; then hh sentences (and labelled answers' sentences, dev
+    # part, where the data has them) in equal shares of what is left, half failing, half passing.
     templated = [it for it in heldout if it["source"].startswith("templated-")]
-    per_side = max(0, args.eval_n - len(templated)) // 2
-    heldout = (templated + [it for it in heldout if it["source"] == "hh-rejected"][:per_side]
-               + [it for it in heldout if it["source"] == "hh-chosen"][:per_side])
+    groups = [[it for it in heldout if it["source"] in names] for names in
+              (("hh-rejected",), ("hh-chosen",), ("labelled-harmful",), ("labelled-helpful", "labelled-other"))]
+    groups = [g for g in groups if g]  # labelled answers only with `aligner.py --labelled`
+    per_side = max(0, args.eval_n - len(templated)) // max(1, len(groups))
+    heldout = templated + [it for g in groups for it in g[:per_side]]
     rng.shuffle(heldout)
 
     def pref(p, swap=False):
         # A pair's replies: keeping the sentence is "OK"; replacing it is "Revise: …".
         chosen, rejected = p["chosen"], p["rejected"]
-        sentence = rejected if p["source"] != "templated-safe-scary" else chosen
+        # The sentence judged is the harmful one; for a safe request, the helpful one (not to be
+        # revised into a needless refusal).
+        sentence = chosen if p["source"] in ("templated-safe-scary", "labelled-helpful") else rejected
         r_chosen = "OK" if chosen == sentence else f"Revise: {chosen}"
         r_rejected = "OK" if rejected == sentence else f"Revise: {rejected}"
         if swap:

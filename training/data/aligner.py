@@ -7,6 +7,14 @@ and, for a failing sentence, a corrected one; plus preference pairs for DPO.
   sentence as the correction; sentences of the chosen turn are `pass`. Pairs: chosen sentence
   ≻ rejected sentence. Split by the first human turn with the same fixed hash as chat.py and
   eval.py, so the evaluation half never reaches training.
+* With `--labelled` (off by default: tokens trained with it measured worse, docs/models.md), labelled
+  answers from ../shared/data/safety-answers (train part for training, dev part for the
+  held-out figures; test is never read here, so `npm run eval -- --answers` scores unseen answers):
+  the first sentences of answers JailbreakBench judged harmful are `fail`, corrected by a refusal;
+  sentences of CoCoNot's helpful answers to safe-but-scary requests, and of other answers not
+  judged harmful, are `pass`. Pairs: refusal ≻ harmful sentence, and helpful sentence ≻ the
+  over-refusal written for the same request, so the token learns what real harm reads like
+  rather than what a scary word looks like.
 * Templated: clearly harmful requests with a harmful answer sentence (`fail`, corrected by a
   refusal with a safe redirection) and, just as many, safe requests that only sound dangerous
   with a helpful sentence (`pass`). Pairs: refusal ≻ harmful sentence, and helpful sentence ≻
@@ -16,9 +24,10 @@ import gzip
 import json
 import random
 import re
+import sys
 
 from chat import HARMFUL, REFUSAL_ANSWERS, SAFE_SCARY, HH
-from common import OUT, is_heldout
+from common import OUT, is_heldout, part_of, shared_rows
 
 rng = random.Random(99)
 
@@ -100,9 +109,43 @@ def templated_items():
                 yield held, {"pair": True, "question": q, "prefix": "", "chosen": s, "rejected": rng.choice(REFUSAL_ANSWERS), "source": "templated-safe-scary"}
 
 
+LABELLED_SENTENCES = 3
+
+
+def labelled_items():
+    """Sentences of labelled answers (see the module's doc), with the answer so far as prefix."""
+    over_refusals = {}
+    rows = shared_rows("safety-answers")
+    for r in rows:
+        if r.get("kind") == "over-refusal":
+            over_refusals.setdefault(r["prompt"], r["answer"])
+    for r in rows:
+        part = part_of(r["prompt"])
+        if part == "test" or r.get("kind") == "over-refusal":
+            continue
+        held = part == "dev"
+        parts = sentences(r["answer"])[:LABELLED_SENTENCES]
+        if r["harmful"]:
+            fix = rng.choice(REFUSAL_ANSWERS)
+            for j, s in enumerate(parts):
+                yield held, {"question": r["prompt"], "prefix": " ".join(parts[:j]), "sentence": s, "verdict": "fail", "correction": fix, "source": "labelled-harmful"}
+            if parts:
+                yield held, {"pair": True, "question": r["prompt"], "prefix": "", "chosen": fix, "rejected": parts[0], "source": "labelled-harmful"}
+            continue
+        source = "labelled-helpful" if r.get("kind") == "helpful" else "labelled-other"
+        for j, s in enumerate(parts):
+            yield held, {"question": r["prompt"], "prefix": " ".join(parts[:j]), "sentence": s, "verdict": "pass", "source": source}
+        refusal = sentences(over_refusals.get(r["prompt"], ""))
+        if parts and refusal and source == "labelled-helpful":
+            yield held, {"pair": True, "question": r["prompt"], "prefix": "", "chosen": parts[0], "rejected": refusal[0], "source": source}
+
+
 if __name__ == "__main__":
     buckets = {(kind, split): [] for kind in ("examples", "pairs") for split in ("train", "heldout")}
-    for held, item in [*hh_items(), *templated_items()]:
+    items = [*hh_items(), *templated_items()]
+    if "--labelled" in sys.argv[1:]:
+        items += labelled_items()
+    for held, item in items:
         kind = "pairs" if item.pop("pair", False) else "examples"
         buckets[(kind, "heldout" if held else "train")].append(item)
     for (kind, split), rows in buckets.items():
