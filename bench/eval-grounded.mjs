@@ -76,8 +76,18 @@ function readItems() {
 
 const norm = (t) => t.toLowerCase().replace(/(\d)[, ](?=\d{3}\b)/g, '$1').replace(/[’‘]/g, "'").replace(/[^\p{L}\p{N}$.'%-]+/gu, ' ').replace(/\.(?!\d)/g, ' ').replace(/\s+/g, ' ').trim();
 
-/** The expected text in a sentence as words of its own: "10" is not in "2010" nor in "100". */
-const holdsFact = (sentence, expected) => norm(expected) !== '' && ` ${norm(sentence)} `.includes(` ${norm(expected)} `);
+/**
+ * The expected text in a sentence, not inside a longer word or number: "10" is not in "2010"
+ * nor in "100", "Won" not in "Wonder"; "$2 500.00" is in "US$2 500.00".
+ */
+const holdsFact = (sentence, expected) => {
+  const e = norm(expected);
+  if (!e) return false;
+  const edge = (c) => (/\p{N}/u.test(c) ? '\\p{N}' : /\p{L}/u.test(c) ? '[\\p{L}\\p{N}]' : null);
+  const [before, after] = [edge(e[0]), edge(e.at(-1))];
+  const body = e.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`${before ? `(?<!${before})` : ''}${body}${after ? `(?!${after})` : ''}`, 'u').test(norm(sentence));
+};
 
 async function main() {
   let items = readItems();
