@@ -32,6 +32,68 @@ export function onDeviceLost(listener: (e: DeviceLostError) => void): () => void
   return () => deviceLostListeners.delete(listener);
 }
 
+/**
+ * Loads a model into the llm worker with progress, downloading it first in the worker that may
+ * reach the model hosts when it is not stored yet; a newer load or a cancel wins.
+ */
+async function loadModel(set: (p: Partial<ModelState>) => void, get: () => ModelState, spec: ModelSpec, pref: BackendPreference): Promise<boolean> {
+  loadController?.abort();
+  const controller = new AbortController();
+  loadController = controller;
+  set({ loading: { spec, progress: { text: 'Starting…' } }, loaded: null, error: null });
+  const onProgress = (progress: LoadProgress) => {
+    if (loadController === controller) set({ loading: { spec, progress } });
+  };
+  const attempt = () => llmBridge.call(
+    (api) => api.load(spec, pref, Comlink.proxy(onProgress), Comlink.proxy((message: string) => {
+      const err = new DeviceLostError(message);
+      deviceLostListeners.forEach((l) => l(err));
+    })),
+    controller.signal,
+    () => new DownloadCancelledError(spec.id),
+  );
+  const remote = spec.kind !== 'bundled';
+  let wasCached = !remote;
+  try {
+    if (remote) wasCached = await llmBridge.call((api) => api.isCached(spec)).catch(() => false);
+    // Only a download runs in the worker that may reach the model hosts; once the model is
+    // stored, it is loaded again from this device in the worker that cannot reach any host.
+    setLlmScript(wasCached ? 'local' : 'download');
+    let loaded: Awaited<ReturnType<typeof attempt>>;
+    try {
+      loaded = await attempt();
+    } catch (e) {
+      // A model taken for cached that is not whole (a tab closed mid-download): download it.
+      const err = toRedraftError(e);
+      if (!remote || !wasCached || !(err instanceof ModelDownloadError || err instanceof ModelNotFoundError) || controller.signal.aborted) throw err;
+      setLlmScript('download');
+      loaded = await attempt();
+    }
+    if (currentLlmScript() === 'download' && loadController === controller) {
+      onProgress({ fraction: 1, text: 'Downloaded; loading it from this device…' });
+      setLlmScript('local');
+      loaded = await attempt();
+    }
+    if (loadController !== controller) return false;
+    set({ loaded, loading: null });
+    return true;
+  } catch (e) {
+    if (loadController !== controller) return false;
+    const error = toRedraftError(e);
+    set({ loading: null, error });
+    // A download that failed or was cancelled halfway may have stored some of the model's
+    // files; the libraries would then take the model for cached. Remove what it left.
+    if (remote && !wasCached && (error instanceof DownloadCancelledError || error instanceof ModelDownloadError)) {
+      await llmBridge.call((api) => api.deleteCached(spec)).catch(() => {});
+      await get().refreshCatalogue();
+      set({ error });
+    }
+    return false;
+  } finally {
+    if (loadController === controller) loadController = null;
+  }
+}
+
 export const useModel = create<ModelState>((set, get) => ({
   loaded: null,
   loading: null,
@@ -45,63 +107,7 @@ export const useModel = create<ModelState>((set, get) => ({
     return backend;
   },
 
-  async load(spec, pref) {
-    loadController?.abort();
-    const controller = new AbortController();
-    loadController = controller;
-    set({ loading: { spec, progress: { text: 'Starting…' } }, loaded: null, error: null });
-    const onProgress = (progress: LoadProgress) => {
-      if (loadController === controller) set({ loading: { spec, progress } });
-    };
-    const attempt = () => llmBridge.call(
-      (api) => api.load(spec, pref, Comlink.proxy(onProgress), Comlink.proxy((message: string) => {
-        const err = new DeviceLostError(message);
-        deviceLostListeners.forEach((l) => l(err));
-      })),
-      controller.signal,
-      () => new DownloadCancelledError(spec.id),
-    );
-    const remote = spec.kind !== 'bundled';
-    let wasCached = !remote;
-    try {
-      if (remote) wasCached = await llmBridge.call((api) => api.isCached(spec)).catch(() => false);
-      // Only a download runs in the worker that may reach the model hosts; once the model is
-      // stored, it is loaded again from this device in the worker that cannot reach any host.
-      setLlmScript(wasCached ? 'local' : 'download');
-      let loaded: Awaited<ReturnType<typeof attempt>>;
-      try {
-        loaded = await attempt();
-      } catch (e) {
-        // A model taken for cached that is not whole (a tab closed mid-download): download it.
-        const err = toRedraftError(e);
-        if (!remote || !wasCached || !(err instanceof ModelDownloadError || err instanceof ModelNotFoundError) || controller.signal.aborted) throw err;
-        setLlmScript('download');
-        loaded = await attempt();
-      }
-      if (currentLlmScript() === 'download' && loadController === controller) {
-        onProgress({ fraction: 1, text: 'Downloaded; loading it from this device…' });
-        setLlmScript('local');
-        loaded = await attempt();
-      }
-      if (loadController !== controller) return false;
-      set({ loaded, loading: null });
-      return true;
-    } catch (e) {
-      if (loadController !== controller) return false;
-      const error = toRedraftError(e);
-      set({ loading: null, error });
-      // A download that failed or was cancelled halfway may have stored some of the model's
-      // files; the libraries would then take the model for cached. Remove what it left.
-      if (remote && !wasCached && (error instanceof DownloadCancelledError || error instanceof ModelDownloadError)) {
-        await llmBridge.call((api) => api.deleteCached(spec)).catch(() => {});
-        await get().refreshCatalogue();
-        set({ error });
-      }
-      return false;
-    } finally {
-      if (loadController === controller) loadController = null;
-    }
-  },
+  load: (spec, pref) => loadModel(set, get, spec, pref),
 
   cancelLoad() {
     loadController?.abort();
