@@ -1,7 +1,10 @@
-import type { Conversation } from '../types';
+interface ConversationTitle {
+  id: string;
+  title: string;
+}
 
 interface Props {
-  conversations: Conversation[];
+  conversations: ConversationTitle[];
   activeId: string | null;
   busy: boolean;
   onNew(): void;
