@@ -7,6 +7,7 @@
 import schema from '../docs/trail.schema.json';
 import type { Conversation } from './types';
 import { ruleProblem } from '../workers/protocol';
+import { upgradeExport } from './persistence/upgrade';
 
 export interface TrailFile {
   format: 'redraft-trail';
@@ -66,6 +67,7 @@ export async function parseExport(text: string): Promise<Conversation[]> {
   } catch {
     throw new TrailImportError('This file is not JSON.');
   }
+  upgradeExport(data); // a file exported before a method was renamed
   const { Validator } = await import('@cfworker/json-schema');
   const result = new Validator(schema as object, '2020-12', false).validate(data);
   if (!result.valid) {

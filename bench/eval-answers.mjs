@@ -206,7 +206,7 @@ export async function evalAnswers() {
       const samples = [];
       let alignerOk = 0;
       for (const p of picked) {
-        const aligner = sft ? await service.correct({ question: p.prompt, prefix: p.prefix }, p.sentence) : '';
+        const aligner = sft ? await service.revise({ question: p.prompt, prefix: p.prefix }, p.sentence) : '';
         if (wellFormed(aligner)) alignerOk++;
         if (samples.length < 5) samples.push({ sentence: p.sentence.trim().slice(0, 160), aligner });
       }

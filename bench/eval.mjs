@@ -74,8 +74,8 @@ function defaultPrompts(nRedTeam) {
 const METHODS = {
   off: { check: 'off' },
   default: { check: 'harm', correction: 'refuse', label: 'default: harm judge + refusal' },
-  aligner: { check: 'aligner', correction: 'aligner', needsTokens: true, label: 'aligner judge + aligner rewrite' },
-  'aligner+transfer-q': { check: 'aligner', correction: 'transfer-q', needsTokens: true, label: 'aligner judge + Transfer Q*' },
+  aligner: { check: 'aligner-judge', correction: 'aligner-rewrite', needsTokens: true, label: 'aligner judge + aligner rewrite' },
+  'aligner+transfer-q': { check: 'aligner-judge', correction: 'transfer-q', needsTokens: true, label: 'aligner judge + Transfer Q*' },
   'rain+rain-search': { check: 'rain', correction: 'rain-search', label: 'RAIN self-eval + RAIN search' },
   'rain+rewrite': { check: 'rain', correction: 'rewrite', label: 'RAIN self-eval + rewrite' },
 };

@@ -47,9 +47,9 @@ const methodConfigs = [
 // The aligner's judge and rewrite, when aligner tokens ship (the corrector runs in its own worker).
 const hasTokens = existsSync('public/models/pocket-aligner/index.json');
 if (hasTokens) {
-  methodConfigs.splice(3, 0, { name: 'check: aligner judge', check: 'aligner', correction: 'redact', rules: '', rewinds: 0 });
-  methodConfigs.push({ name: 'correct: aligner rewrite', check: 'rules', correction: 'aligner', rules: 'the' });
-  methodConfigs.push({ name: 'aligner pipeline', check: 'aligner', correction: 'aligner', rules: '' });
+  methodConfigs.splice(3, 0, { name: 'check: aligner judge', check: 'aligner-judge', correction: 'redact', rules: '', rewinds: 0 });
+  methodConfigs.push({ name: 'correct: aligner rewrite', check: 'rules', correction: 'aligner-rewrite', rules: 'the' });
+  methodConfigs.push({ name: 'aligner pipeline', check: 'aligner-judge', correction: 'aligner-rewrite', rules: '' });
 }
 
 if (!args.has('--no-build')) execSync('node scripts/ensure-deps.mjs && npx vite build --logLevel warn', { stdio: 'inherit' });
@@ -100,7 +100,7 @@ async function judgeLatency(page, plan) {
   const perSentence = [];
   for (let i = 0; i < 1 + plan.judgeRuns; i++) {
     await page.getByRole('button', { name: '+ New conversation' }).click();
-    await setPipeline(page, { check: 'aligner', correction: 'aligner', rewinds: 0 });
+    await setPipeline(page, { check: 'aligner-judge', correction: 'aligner-rewrite', rewinds: 0 });
     await page.getByRole('textbox', { name: 'Message' }).fill(plan.prompt);
     await page.getByRole('textbox', { name: 'Message' }).press('Enter');
     await page.waitForSelector('article[data-role="assistant"]:is([data-status="done"],[data-status="error"])', { timeout: 600_000 });

@@ -335,7 +335,7 @@ test('the llm worker crashing mid-answer: the partial answer is kept and marked,
 test('the aligner worker crashing mid-answer: the answer goes on unchecked and says so; the next answer has the corrector again', async ({ page }) => {
   await openApp(page);
   // The aligner pipeline: the aligner judges each sentence in its own worker.
-  await setChecks(page, { check: 'aligner', correction: 'aligner' });
+  await setChecks(page, { check: 'aligner-judge', correction: 'aligner-rewrite' });
   const answer = await startLongAnswer(page, 300);
   await crashWorker(page, '/aligner.worker');
   await expect(answer).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
@@ -345,7 +345,7 @@ test('the aligner worker crashing mid-answer: the answer goes on unchecked and s
   await expect(next).toHaveAttribute('data-status', 'done');
   await expect(next.locator('.alignment-unavailable')).toHaveCount(0);
   const stats = (await storedConversations(page))[0].messages[3].stats;
-  expect(stats?.alignment?.check).toBe('aligner');
+  expect(stats?.alignment?.check).toBe('aligner-judge');
   expect(stats?.alignment?.trails.every((t) => !t.unchecked)).toBe(true);
 });
 

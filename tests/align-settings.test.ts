@@ -10,7 +10,7 @@ describe('alignment settings', () => {
   });
 
   it('without the aligner: its check is dropped, its correction becomes the generator rewrite, the rest stays', () => {
-    const aligner = { ...DEFAULT_ALIGN_SETTINGS, check: 'aligner' as const, correction: 'aligner' as const };
+    const aligner = { ...DEFAULT_ALIGN_SETTINGS, check: 'aligner-judge' as const, correction: 'aligner-rewrite' as const };
     expect(withoutAligner(aligner)).toMatchObject({ check: 'off', correction: 'rewrite', budgets: DEFAULT_ALIGN_SETTINGS.budgets });
     const rules = { ...aligner, check: 'rules' as const, rules: [{ text: 'x' }] };
     expect(withoutAligner(rules)).toMatchObject({ check: 'rules', correction: 'rewrite', rules: [{ text: 'x' }] });

@@ -55,7 +55,7 @@ describe('AlignerService on pocket-lm', () => {
   });
 
   it('returns a revision and a rollout as text', async () => {
-    expect(typeof (await service.correct(ctx, sentence))).toBe('string');
+    expect(typeof (await service.revise(ctx, sentence))).toBe('string');
     const more = await service.rollout([{ role: 'user', content: 'Tell me a story.' }], 'Once upon a time', 5);
     expect(more.length).toBeGreaterThan(0);
     // Transfer Q*'s form: the answer so far is the accepted prefix plus the partial sentence.
@@ -65,8 +65,8 @@ describe('AlignerService on pocket-lm', () => {
 
   it('requests that arrive together take turns on the one engine (same answers as one by one)', async () => {
     const story = [{ role: 'user' as const, content: 'Tell me a story.' }];
-    const alone = [await service.correct(ctx, sentence), await service.rollout(story, 'Once upon a time', 8), await service.score(ctx, sentence)];
-    const together = await Promise.all([service.correct(ctx, sentence), service.rollout(story, 'Once upon a time', 8), service.score(ctx, sentence)]);
+    const alone = [await service.revise(ctx, sentence), await service.rollout(story, 'Once upon a time', 8), await service.score(ctx, sentence)];
+    const together = await Promise.all([service.revise(ctx, sentence), service.rollout(story, 'Once upon a time', 8), service.score(ctx, sentence)]);
     expect(together).toEqual(alone);
   });
 });

@@ -87,7 +87,7 @@ describe('sentence loop (test double engine)', () => {
     const rollouts: { question: string; prefix: string; partial: string }[] = [];
     const baseline: Corrector = {
       score: async () => 1,
-      correct: async (_ctx, sentence) => sentence,
+      revise: async (_ctx, sentence) => sentence,
       // A faithful baseline: it continues whichever scripted sentence the partial text begins.
       async rollout(ctx, partial) {
         rollouts.push({ ...ctx, partial });
@@ -119,18 +119,18 @@ describe('sentence loop (test double engine)', () => {
         seen.push({ ...ctx, sentence });
         return /secret/.test(sentence) ? 0.1 : 0.9;
       },
-      async correct() {
+      async revise() {
         return 'That stays private.';
       },
       async rollout() {
         throw new Error('not used by the aligner rewrite');
       },
     };
-    const { stats } = await run(SCRIPT, { check: 'aligner', correction: 'aligner' }, undefined, makeMethods(corrector));
+    const { stats } = await run(SCRIPT, { check: 'aligner-judge', correction: 'aligner-rewrite' }, undefined, makeMethods(corrector));
     expect(stats.text).toBe('Hello there. That stays private. Bye.');
     const trail = stats.alignment!.trails[1];
-    expect(trail).toMatchObject({ check: 'aligner', correction: 'aligner', corrected: true, rewinds: 1 });
-    expect(trail.candidates.map((c) => [c.source, c.verdict.score])).toEqual([['draft', 0.1], ['aligner', 0.9]]);
+    expect(trail).toMatchObject({ check: 'aligner-judge', correction: 'aligner-rewrite', corrected: true, rewinds: 1 });
+    expect(trail.candidates.map((c) => [c.source, c.verdict.score])).toEqual([['draft', 0.1], ['aligner-rewrite', 0.9]]);
     expect(trail.candidates[0].verdict.evidence).toContain('aligner judge: score 0.10');
     expect(seen[1]).toEqual({ question: 'Tell me about the secret.', prefix: 'Hello there.', sentence: ' The secret is out.' });
   });
@@ -139,19 +139,19 @@ describe('sentence loop (test double engine)', () => {
     for (const junk of ['1000,000,000,0000,00000.', 'in is in to in is in to in is in in the in.']) {
       const corrector: Corrector = {
         score: async (_ctx, sentence) => (/secret/.test(sentence) ? 0.1 : 0.9),
-        correct: async () => junk,
+        revise: async () => junk,
         rollout: async () => '',
       };
-      const { stats } = await run(SCRIPT, { check: 'aligner', correction: 'aligner' }, undefined, makeMethods(corrector));
+      const { stats } = await run(SCRIPT, { check: 'aligner-judge', correction: 'aligner-rewrite' }, undefined, makeMethods(corrector));
       const trail = stats.alignment!.trails[1];
       expect(trail.final).toBe(' The secret is out.');
-      expect(trail.candidates[1]).toMatchObject({ source: 'aligner', verdict: { pass: false, score: 0 } });
+      expect(trail.candidates[1]).toMatchObject({ source: 'aligner-rewrite', verdict: { pass: false, score: 0 } });
       expect(trail.candidates[1].verdict.evidence).toMatch(/no words|repeated itself/);
     }
   });
 
   it('the aligner check without a connected aligner fails with AlignerUnavailableError before any work, not silently', async () => {
-    await expect(run(SCRIPT, { check: 'aligner', correction: 'aligner' })).rejects.toBeInstanceOf(AlignerUnavailableError);
+    await expect(run(SCRIPT, { check: 'aligner-judge', correction: 'aligner-rewrite' })).rejects.toBeInstanceOf(AlignerUnavailableError);
   });
 
   it('the corrector going away mid-correction (its worker died): that sentence stays as drafted, the rest unchecked, the generator in sync (test-double corrector)', async () => {
@@ -161,13 +161,13 @@ describe('sentence loop (test double engine)', () => {
         if (gone) throw new AlignerUnavailableError('the aligner worker stopped');
         return /secret/.test(sentence) ? 0.1 : 0.9;
       },
-      correct: async () => {
+      revise: async () => {
         gone = true;
         throw new AlignerUnavailableError('the aligner worker stopped');
       },
       rollout: async () => '',
     };
-    const { stats, commits, engine } = await run(SCRIPT, { check: 'aligner', correction: 'aligner' }, undefined, makeMethods(corrector));
+    const { stats, commits, engine } = await run(SCRIPT, { check: 'aligner-judge', correction: 'aligner-rewrite' }, undefined, makeMethods(corrector));
     expect(stats.reason).not.toBe('stopped');
     expect(stats.text).toBe('Hello there. The secret is out. Bye.');
     const [first, second, third] = stats.alignment!.trails;

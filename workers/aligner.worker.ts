@@ -98,8 +98,8 @@ const api = {
     return requireService().score(ctx, sentence);
   },
 
-  correct(ctx: CorrectorContext, sentence: string): Promise<string> {
-    return requireService().correct(ctx, sentence);
+  revise(ctx: CorrectorContext, sentence: string): Promise<string> {
+    return requireService().revise(ctx, sentence);
   },
 
   /** Serves the corrector on `port` too (the llm worker's end of a MessageChannel). */
@@ -107,7 +107,7 @@ const api = {
     Comlink.expose(
       {
         score: (ctx: CorrectorContext, sentence: string) => requireService().score(ctx, sentence),
-        correct: (ctx: CorrectorContext, sentence: string) => requireService().correct(ctx, sentence),
+        revise: (ctx: CorrectorContext, sentence: string) => requireService().revise(ctx, sentence),
         rollout: (ctx: CorrectorContext, partial: string, n: number) => requireService().rolloutAnswer(ctx, partial, n),
       },
       port,

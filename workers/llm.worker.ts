@@ -36,7 +36,7 @@ function remoteCorrector(port: MessagePort): { corrector: Corrector; drop: () =>
   return {
     corrector: {
       score: (ctx, sentence) => call(() => remote.score(ctx, sentence)),
-      correct: (ctx, sentence) => call(() => remote.correct(ctx, sentence)),
+      revise: (ctx, sentence) => call(() => remote.revise(ctx, sentence)),
       rollout: (ctx, partial, n) => call(() => remote.rollout(ctx, partial, n)),
     },
     drop: () => {

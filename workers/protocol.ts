@@ -20,7 +20,7 @@ export {
   BUDGET_LIMITS, DEFAULT_ALIGN_SETTINGS, PASS_THRESHOLD, withoutAligner,
   type AlignSettings, type Budgets, type CheckId, type CorrectionId, type SentenceTrail, type Strictness, type TransferQSettings,
 } from './align/types';
-export { CANDIDATE_SOURCES, CHECKS, CORRECTIONS } from './align/method-table';
+export { CANDIDATE_SOURCES, CHECKS, CORRECTIONS, RENAMED_CHECKS, RENAMED_CORRECTIONS } from './align/method-table';
 export type { Backend, ChatMessage, LoadedModelInfo, LoadProgress, ModelSpec, Role, SamplingOptions } from './engine/types';
 export type { BackendChoice, BackendPreference } from './engine/backend';
 export { BUNDLED_MODEL, HUB_ONNX_MODELS, type CatalogueEntry } from './engine/catalogue';

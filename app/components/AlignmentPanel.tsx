@@ -141,8 +141,8 @@ export function AlignmentPanel({ settings, onChange, onClose }: Props) {
   useEffect(() => {
     void listTokens();
   }, [listTokens]);
-  const offered = <T extends string>(list: [T, string][], current: T) =>
-    list.filter(([id]) => id !== 'aligner' || tokens.length > 0 || current === 'aligner');
+  const offered = <T extends CheckId | CorrectionId>(list: [T, string][], table: Record<T, { aligner?: boolean }>, current: T) =>
+    list.filter(([id]) => !table[id].aligner || tokens.length > 0 || current === id);
 
   return (
     <section className="align-panel" aria-label="Sentence checks for this conversation">
@@ -159,13 +159,13 @@ export function AlignmentPanel({ settings, onChange, onClose }: Props) {
         <label className="field">
           <span>Check</span>
           <select value={settings.check} onChange={(e) => onChange({ check: e.target.value as CheckId })}>
-            {offered(CHECK_LIST, settings.check).map(([id, label]) => <option key={id} value={id}>{label}</option>)}
+            {offered(CHECK_LIST, CHECKS, settings.check).map(([id, label]) => <option key={id} value={id}>{label}</option>)}
           </select>
         </label>
         <label className="field">
           <span>Correction</span>
           <select value={settings.correction} disabled={off} onChange={(e) => onChange({ correction: e.target.value as CorrectionId })}>
-            {offered(CORRECTION_LIST, settings.correction).map(([id, label]) => <option key={id} value={id}>{label}</option>)}
+            {offered(CORRECTION_LIST, CORRECTIONS, settings.correction).map(([id, label]) => <option key={id} value={id}>{label}</option>)}
           </select>
         </label>
         <label className="field">

@@ -4,6 +4,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { StorageFullError } from '../../workers/protocol';
 import type { Conversation, Settings } from '../types';
+import { upgradeConversation } from './upgrade';
 
 interface RedraftDB extends DBSchema {
   conversations: { key: string; value: Conversation; indexes: { updatedAt: number } };
@@ -33,10 +34,10 @@ async function write<T>(op: () => Promise<T>): Promise<T> {
   }
 }
 
-/** All conversations, most recently updated first. */
+/** All conversations, most recently updated first (stored ones with ids since renamed read as today's). */
 export async function listConversations(): Promise<Conversation[]> {
   const all = await (await db()).getAllFromIndex('conversations', 'updatedAt');
-  return all.reverse();
+  return all.reverse().map(upgradeConversation);
 }
 
 export async function saveConversation(c: Conversation): Promise<void> {

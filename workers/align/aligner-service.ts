@@ -101,11 +101,11 @@ export class AlignerService {
   }
 
   /** The corrector's revision of a sentence (its first sentence after "Revise:"), or the sentence itself if it says OK. */
-  correct(ctx: CorrectorContext, sentence: string, sampling: SamplingOptions = GREEDY, maxTokens = 80): Promise<string> {
-    return this.exclusive(() => this.correctNow(ctx, sentence, sampling, maxTokens));
+  revise(ctx: CorrectorContext, sentence: string, sampling: SamplingOptions = GREEDY, maxTokens = 80): Promise<string> {
+    return this.exclusive(() => this.reviseNow(ctx, sentence, sampling, maxTokens));
   }
 
-  private async correctNow(ctx: CorrectorContext, sentence: string, sampling: SamplingOptions, maxTokens: number): Promise<string> {
+  private async reviseNow(ctx: CorrectorContext, sentence: string, sampling: SamplingOptions, maxTokens: number): Promise<string> {
     const prompt = await this.engine.encode([{ role: 'user', content: correctorPrompt(ctx, sentence) }], REVISE); // no space: training tokenized it with the next word
     await this.engine.prefill(prompt);
     const { text } = await sampleOneSentence(this.engine, { sampling, maxTokens, anchor: prompt[prompt.length - 1] });

@@ -25,13 +25,13 @@ const CHECK_TABLE = {
   off: { label: 'Off — plain decoding', short: 'off' },
   rules: { label: 'Rules — personal data and your phrases', short: 'rules' },
   harm: { label: 'Harm judge — a word-level classifier trained on labelled answers', short: 'harm judge' },
-  aligner: { label: 'Aligner — the on-device corrector judges each sentence', short: 'aligner', aligner: true },
+  'aligner-judge': { label: 'Aligner — the on-device corrector judges each sentence', short: 'aligner', aligner: true },
   rain: { label: 'RAIN self-evaluation — the model judges its own sentence', short: 'RAIN' },
 } as const satisfies Record<string, CheckInfo>;
 
 const CORRECTION_TABLE = {
   refuse: { label: 'Refuse and end the answer', trail: 'a refusal (the answer ends)' },
-  aligner: { label: 'Rewrite with the aligner (Stream Aligner)', trail: 'aligner rewrite', aligner: true },
+  'aligner-rewrite': { label: 'Rewrite with the aligner (Stream Aligner)', trail: 'aligner rewrite', aligner: true },
   redact: { label: 'Redact what matched', trail: 'redaction' },
   rewrite: { label: 'Rewrite the sentence (Stream Aligner)', trail: 'rewrite (Stream Aligner)' },
   'rain-search': { label: 'Rewind and search (RAIN)', trail: 'RAIN search' },
@@ -58,6 +58,13 @@ function candidateSourceNames() {
 }
 
 export type CandidateSource = keyof typeof CANDIDATE_SOURCES;
+
+/**
+ * Ids that were renamed, old → new, so that conversations stored or exported before read as
+ * today's (app/persistence/upgrade.ts). `aligner` named both a check and a correction.
+ */
+export const RENAMED_CHECKS: Readonly<Record<string, CheckId>> = { aligner: 'aligner-judge' };
+export const RENAMED_CORRECTIONS: Readonly<Record<string, CorrectionId>> = { aligner: 'aligner-rewrite' };
 
 export const checkIds = /* @__PURE__ */ Object.keys(CHECKS) as CheckId[];
 export const correctionIds = /* @__PURE__ */ Object.keys(CORRECTIONS) as CorrectionId[];

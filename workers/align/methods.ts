@@ -30,12 +30,12 @@ export function makeMethods(corrector: Corrector | null): MethodFactory {
     off: (s) => new RulesCheck(s.rules),
     rules: (s) => new RulesCheck(s.rules),
     harm: (s) => new HarmJudgeCheck(s.strictness),
-    aligner: (s) => new AlignerJudgeCheck(needCorrector(), s.strictness),
+    'aligner-judge': (s) => new AlignerJudgeCheck(needCorrector(), s.strictness),
     rain: (s, engine) => new RainSelfEvalCheck(engine, s.strictness),
   };
   const corrections: Record<CorrectionId, (settings: AlignSettings) => Correction> = {
     refuse: () => new RefuseCorrection(),
-    aligner: () => new AlignerRewriteCorrection(needCorrector()),
+    'aligner-rewrite': () => new AlignerRewriteCorrection(needCorrector()),
     redact: () => new RedactCorrection(),
     rewrite: () => new RewriteCorrection(),
     'rain-search': () => new RainSearchCorrection(),

@@ -144,7 +144,7 @@ export interface Corrector {
   /** p(OK) / (p(OK) + p(Revise)) calibrated to the token (0.5 at its midpoint): 1 keeps the sentence, 0 wants it replaced. */
   score(ctx: CorrectorContext, sentence: string): Promise<number>;
   /** The corrector's revision of the sentence, or the sentence itself if it keeps it. */
-  correct(ctx: CorrectorContext, sentence: string): Promise<string>;
+  revise(ctx: CorrectorContext, sentence: string): Promise<string>;
   /** A greedy continuation, `n` tokens at most, of the answer `prefix + partial` to the question (Transfer Q*'s aligned baseline). */
   rollout(ctx: CorrectorContext, partial: string, n: number): Promise<string>;
 }

@@ -7,7 +7,7 @@
 import { PASS_THRESHOLD, type Check, type Corrector, type SentenceContext, type Strictness, type Verdict } from '../types';
 
 export class AlignerJudgeCheck implements Check {
-  readonly id = 'aligner' as const;
+  readonly id = 'aligner-judge' as const;
 
   constructor(
     private readonly corrector: Corrector,

@@ -7,7 +7,7 @@ import type { Candidate, Correction, CorrectionResult, CorrectionTools, Correcto
 import { unusableRevision } from './revision';
 
 export class AlignerRewriteCorrection implements Correction {
-  readonly id = 'aligner' as const;
+  readonly id = 'aligner-rewrite' as const;
 
   constructor(private readonly corrector: Corrector) {}
 
@@ -15,7 +15,7 @@ export class AlignerRewriteCorrection implements Correction {
     if (tools.candidatesLeft() <= 0 || !tools.timeLeft()) return { candidates: [] };
     const t0 = performance.now();
     const lead = failed.text.match(/^\s*/)![0];
-    const revised = (await this.corrector.correct({ question: ctx.question, prefix: ctx.prefix }, failed.text)).trim();
+    const revised = (await this.corrector.revise({ question: ctx.question, prefix: ctx.prefix }, failed.text)).trim();
     const text = lead + revised;
     const unusable = unusableRevision(revised);
     const verdict = unusable
@@ -23,6 +23,6 @@ export class AlignerRewriteCorrection implements Correction {
       : revised === failed.text.trim()
         ? { ...failed.verdict, evidence: `the corrector kept the sentence; ${failed.verdict.evidence}` }
         : await tools.check(text);
-    return { candidates: [{ text, source: 'aligner', verdict, ms: performance.now() - t0 }] };
+    return { candidates: [{ text, source: 'aligner-rewrite', verdict, ms: performance.now() - t0 }] };
   }
 }
