@@ -2,7 +2,7 @@
 // step until an end token, the length budget or a stop. Streams events as it goes.
 
 import { ContextWindowExceededError, GenerationAbortedError } from './errors';
-import { isEnd } from './engine/decoding';
+import { addedText, isEnd } from './engine/decoding';
 import type { ChatMessage, Engine, SamplingOptions } from './engine/types';
 import { copyBias } from './align/grounding';
 import { SentenceSegmenter } from './align/segmenter';
@@ -71,10 +71,11 @@ export async function generateAnswer(
       generated.push(step.token);
       // Decode the whole answer and emit the new suffix: a character may span several tokens.
       const full = engine.decode(generated);
-      if (full.length > text.length && !full.endsWith('\uFFFD')) {
+      const added = addedText(text, full);
+      if (added !== null) {
         if (!firstTokenMs) firstTokenMs = performance.now() - t0;
-        if (!firstSentenceMs && segmenter.push(full.slice(text.length)).length) firstSentenceMs = performance.now() - t0;
-        emit({ type: 'token', text: full.slice(text.length), token: step.token, logprob: step.logprob });
+        if (!firstSentenceMs && segmenter.push(added).length) firstSentenceMs = performance.now() - t0;
+        emit({ type: 'token', text: added, token: step.token, logprob: step.logprob });
         text = full;
       }
     }

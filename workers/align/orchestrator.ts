@@ -12,6 +12,7 @@
 
 import { AlignerUnavailableError, GenerationAbortedError } from '../errors';
 import type { ChatMessage, Engine, SamplingOptions } from '../engine/types';
+import { addedText } from '../engine/decoding';
 import { encodeToFit } from '../generate';
 import type { AnswerEvent, AnswerRequest, AnswerStats } from '../protocol';
 import { yieldToEventLoop } from '../yield';
@@ -185,8 +186,8 @@ class SentenceLoop {
       this.draftTokens++;
       answerTokens = engine.position() - promptIds.length;
       const full = this.cursor.textSince(this.mark);
-      if (full.length <= this.streamed.length || full.endsWith('\uFFFD')) continue;
-      const delta = full.slice(this.streamed.length);
+      const delta = addedText(this.streamed, full);
+      if (delta === null) continue;
       this.streamed = full;
       this.emit({ type: 'token', text: delta, token: step.token, logprob: step.logprob });
       for (const unit of this.segmenter.push(delta)) {

@@ -15,6 +15,14 @@ export function decodeAfter(engine: Engine, anchor: number | undefined, tokens: 
   return engine.decode([anchor, ...tokens]).slice(engine.decode([anchor]).length);
 }
 
+/**
+ * What `now` (the answer decoded again after a step) adds to `before`, or null while there is
+ * nothing new or a character is cut between tokens ("\uFFFD": it waits for the rest of it).
+ */
+export function addedText(before: string, now: string): string | null {
+  return now.length <= before.length || now.endsWith('\uFFFD') ? null : now.slice(before.length);
+}
+
 /** Up to `n` tokens stepped from the engine's sequence as it stands, until the answer ends. */
 export async function stepTokens(engine: Engine, n: number, sampling: SamplingOptions = GREEDY): Promise<number[]> {
   const out: number[] = [];
@@ -64,9 +72,9 @@ export async function sampleOneSentence(engine: Engine, opts: SentenceSampling):
     }
     out.push(step.token);
     const now = decodeAfter(engine, opts.anchor, out);
-    // A character cut between tokens ("\uFFFD") waits for the rest of it.
-    if (now.length <= text.length || now.endsWith('\uFFFD')) continue;
-    units = seg.push(now.slice(text.length));
+    const added = addedText(text, now);
+    if (added === null) continue;
+    units = seg.push(added);
     text = now;
   }
   if (!units.length) units = seg.flush();

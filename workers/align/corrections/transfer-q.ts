@@ -9,7 +9,7 @@
 // mid-sentence, the rest is decoded plainly and the trail says so.
 
 import { GenerationAbortedError } from '../../errors';
-import { decodeAfter, GREEDY, isEnd, stepTokens } from '../../engine/decoding';
+import { addedText, decodeAfter, GREEDY, isEnd, stepTokens } from '../../engine/decoding';
 import type { Engine } from '../../engine/types';
 import { yieldToEventLoop } from '../../yield';
 import { SentenceSegmenter } from '../segmenter';
@@ -79,8 +79,9 @@ export class TransferQCorrection implements Correction {
       if (isEnd(engine, choice)) break;
       tokens.push(choice);
       const now = textAfter(engine, start, tokens);
-      if (now.endsWith('\uFFFD')) continue;
-      units = seg.push(now.slice(text.length));
+      const added = addedText(text, now);
+      if (added === null) continue;
+      units = seg.push(added);
       text = now;
     }
     if (!units.length) units = seg.flush();
