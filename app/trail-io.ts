@@ -4,9 +4,9 @@
 // store merges what it reads (app/stores/chat.ts). The validator (@cfworker/json-schema: no
 // eval, so it works under the app's CSP) loads only on import.
 
-import schema from '../docs/trail.schema.json';
+import documented from '../docs/trail.schema.json';
 import type { Conversation } from './types';
-import { ruleProblem } from '../workers/protocol';
+import { CANDIDATE_SOURCES, CHECKS, CORRECTIONS, ruleProblem } from '../workers/protocol';
 import { upgradeExport } from './persistence/upgrade';
 
 export interface TrailFile {
@@ -21,6 +21,19 @@ export interface ArchiveFile {
   version: 1;
   exportedAt: string;
   conversations: Conversation[];
+}
+
+/**
+ * The schema the import validates with: docs/trail.schema.json with the method table's ids as the
+ * enums of checks, corrections and candidate sources, so a method added to the table is importable
+ * and an id no method has is refused.
+ */
+export function importSchema(): object {
+  const schema = structuredClone(documented) as { $defs: Record<string, Record<string, unknown>> };
+  schema.$defs.checkId.enum = Object.keys(CHECKS);
+  schema.$defs.correctionId.enum = Object.keys(CORRECTIONS);
+  schema.$defs.candidateSource.enum = Object.keys(CANDIDATE_SOURCES);
+  return schema;
 }
 
 /** Files larger than this are refused before they are read (a browser tab would struggle). */
@@ -69,7 +82,7 @@ export async function parseExport(text: string): Promise<Conversation[]> {
   }
   upgradeExport(data); // a file exported before a method was renamed
   const { Validator } = await import('@cfworker/json-schema');
-  const result = new Validator(schema as object, '2020-12', false).validate(data);
+  const result = new Validator(importSchema(), '2020-12', false).validate(data);
   if (!result.valid) {
     // Errors come outermost first; the last one names the field that is wrong.
     const leaf = result.errors[result.errors.length - 1];

@@ -7,7 +7,7 @@ import { candidateSources, checkIds, correctionIds } from '../workers/align/meth
 import { methods } from '../workers/align/methods';
 import { alignedAnswer } from '../workers/align/orchestrator';
 import { DEFAULT_ALIGN_SETTINGS } from '../workers/align/types';
-import { MAX_IMPORT_BYTES, exportArchive, exportTrail, parseExport, parseTrail } from '../app/trail-io';
+import { MAX_IMPORT_BYTES, exportArchive, exportTrail, importSchema, parseExport, parseTrail } from '../app/trail-io';
 import type { Conversation } from '../app/types';
 import { scriptedEngine } from './doubles/scripted-engine';
 
@@ -81,12 +81,29 @@ describe('trail export and import', () => {
     expect((await parseExport(JSON.stringify(streaming)))[0].messages[0].status).toBe('interrupted');
   });
 
-  it("the schema's checks, corrections and candidate sources are the method table's, so every method's trail can be imported", () => {
-    const schema = JSON.parse(readFileSync(new URL('../docs/trail.schema.json', import.meta.url), 'utf8'));
+  it("the import's checks, corrections and candidate sources are the method table's: every method's trail imports, an unknown id is refused", async () => {
+    const schema = importSchema() as { $defs: Record<string, { enum: string[] }> };
     const sorted = (xs: string[]) => [...xs].sort();
     expect(sorted(schema.$defs.checkId.enum)).toEqual(sorted(checkIds));
     expect(sorted(schema.$defs.correctionId.enum)).toEqual(sorted(correctionIds));
-    const source = JSON.stringify(schema).match(/"source":\{"enum":(\[[^\]]*\])/);
-    expect(sorted(JSON.parse(source![1]))).toEqual(sorted(candidateSources));
+    expect(sorted(schema.$defs.candidateSource.enum)).toEqual(sorted(candidateSources));
+    // The documented schema points every id at these definitions.
+    const documented = readFileSync(new URL('../docs/trail.schema.json', import.meta.url), 'utf8');
+    expect(documented).toContain('"source": { "$ref": "#/$defs/candidateSource" }');
+    const c = await conversation();
+    for (const correction of correctionIds) {
+      const file = exportTrail(c);
+      file.conversation.align = { ...file.conversation.align!, correction };
+      file.conversation.messages[1].stats!.alignment!.trails[0].candidates[0].source = correction;
+      await expect(parseTrail(JSON.stringify(file))).resolves.toBeTruthy();
+    }
+    for (const check of checkIds) {
+      const file = exportTrail(c);
+      file.conversation.align = { ...file.conversation.align!, check };
+      await expect(parseTrail(JSON.stringify(file))).resolves.toBeTruthy();
+    }
+    const file = exportTrail(c);
+    (file.conversation.align as unknown as Record<string, unknown>).check = 'made-up';
+    await expect(parseTrail(JSON.stringify(file))).rejects.toThrow(/not a Redraft export: .*check/);
   });
 });
