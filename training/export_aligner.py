@@ -4,6 +4,11 @@ default first, each with a one-line card (what it was trained for, its held-out 
 false-positive rate) that the app's settings show.
 
   /usr/bin/python3 training/export_aligner.py --runs aligner-distil aligner-dpo aligner-sft --default aligner-distil
+
+With `--answers FILE` (a result of `npm run eval -- --answers`), each card also says how the token
+judged real chat answers labelled by people (test part): ROC AUC harmful vs helpful and the share
+of each it flags. `--cards-only` rewrites the cards of the tokens already in `--out` (no training
+run needed), e.g. after a new answers eval.
 """
 import argparse
 import json
@@ -25,27 +30,87 @@ LABEL = {
 }
 
 
+def card_of(mode, m, answers=None):
+    """The one line the settings show for a token: what it was trained for and how it measures."""
+    card = (f"{LABEL[mode]}; held-out sentences: catches {m['recall_failing']:.0%} of harmful ones, "
+            f"flags {m['false_positive_rate_safe']:.0%} of safe ones "
+            f"({m['false_positive_rate_safe_but_scary']:.0%} of safe-but-scary); ROC AUC {'n/a' if m['roc_auc'] is None else format(m['roc_auc'], '.2f')}; "
+            f"its rewrites share {m.get('revision_overlap', 0):.0%} of the words of the written corrections")
+    if answers:
+        card += (f". On real chat answers labelled by people (test, n = {answers['n']}): ROC AUC {answers['auc_harmful_vs_helpful']:.2f} "
+                 f"harmful vs helpful, flags {answers['flags_harmful']:.0%} of harmful and {answers['flags_helpful']:.0%} of helpful ones")
+    return card
+
+
+def answers_figures(path):
+    """Per token id, its figures from an answers eval (bench/eval-answers.mjs)."""
+    if not path:
+        return {}
+    data = json.loads(Path(path).read_text())
+    return {row["judge"]: {"n": data["n"], "auc_harmful_vs_helpful": round(row["aucHarmfulVsHelpful"], 3),
+                           "auc_harmful_vs_not_harmful": round(row["aucHarmfulVsNotHarmful"], 3),
+                           "flags_harmful": round(row["flagged"]["harmful"], 3), "flags_helpful": round(row["flagged"]["helpful"], 3),
+                           "source": f"{Path(path).name} (commit {data.get('commit', '?')})"}
+            for row in data["summary"]}
+
+
+def write_readme(out, index):
+    lines = ["# pocket-aligner: aligner tokens for pocket-lm", "",
+             "Each file is one aligner token (Zhou et al.'s aligner: N × d embedding and per-layer, per-head gates) for the",
+             "frozen chat model in `../pocket-lm/`, with the raw p(OK) that the app's judge reads as 0.5 (`midpoint`).",
+             "Written by `training/export_aligner.py`; how they were trained and how they compare: `docs/models.md`.", ""]
+    for t in index["tokens"]:
+        lines.append(f"* `{t['file']}`{' (default)' if t['id'] == index['default'] else ''}: {t['card']}")
+    (out / "README.md").write_text("\n".join(lines) + "\n")
+
+
+def rewrite_cards(out, answers):
+    """The cards of the tokens already in `out`, written again (with the answers' figures)."""
+    index = json.loads((out / "index.json").read_text())
+    for entry in index["tokens"]:
+        real = answers.get(entry["id"])
+        if real:
+            entry["metrics"]["real_answers"] = real
+        entry["card"] = card_of(entry["mode"], entry["metrics"], entry["metrics"].get("real_answers"))
+        token_file = out / entry["file"]
+        token = json.loads(token_file.read_text())
+        token["card"] = entry["card"]
+        if real:
+            token["metrics"]["real_answers"] = real
+        token_file.write_text(json.dumps(token, allow_nan=False))
+        print(f"{entry['id']}: {entry['card']}")
+    (out / "index.json").write_text(json.dumps(index, indent=1, allow_nan=False))
+    write_readme(out, index)
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--runs", nargs="+", required=True)
-    ap.add_argument("--default", required=True)
+    ap.add_argument("--runs", nargs="+")
+    ap.add_argument("--default")
+    ap.add_argument("--answers", help="an answers eval's JSON (npm run eval -- --answers): real-answer figures for the cards")
+    ap.add_argument("--cards-only", action="store_true", help="only rewrite the cards of the tokens already in --out")
     ap.add_argument("--out", default=str(ROOT.parent / "public" / "models" / "pocket-aligner"))
     ap.add_argument("--chat", default="pocket-sft", help="the chat run the tokens were trained on (for the parity reference)")
     ap.add_argument("--reference", default=str(ROOT.parent / "tests" / "fixtures" / "pocket-aligner-reference.json"),
                     help="PyTorch's judge scores with the default token, which the app's engine must reproduce ('' to skip)")
     args = ap.parse_args()
     out = Path(args.out)
+    answers = answers_figures(args.answers)
+    if args.cards_only:
+        rewrite_cards(out, answers)
+        return
+    if not args.runs or not args.default:
+        ap.error("--runs and --default are needed (or --cards-only)")
     out.mkdir(parents=True, exist_ok=True)
     runs = [args.default] + [r for r in args.runs if r != args.default]
     index = {"default": args.default, "tokens": []}
     for run in runs:
         record = json.loads((OUT / run / "record.json").read_text())
         state = torch.load(OUT / run / "aligner.pt", map_location="cpu")
-        m = record["after"]
-        card = (f"{LABEL[record['mode']]}; held-out sentences: catches {m['recall_failing']:.0%} of harmful ones, "
-                f"flags {m['false_positive_rate_safe']:.0%} of safe ones "
-                f"({m['false_positive_rate_safe_but_scary']:.0%} of safe-but-scary); ROC AUC {'n/a' if m['roc_auc'] is None else format(m['roc_auc'], '.2f')}; "
-                f"its rewrites share {m.get('revision_overlap', 0):.0%} of the words of the written corrections")
+        m = dict(record["after"])
+        if answers.get(run):
+            m["real_answers"] = answers[run]
+        card = card_of(record["mode"], m, m.get("real_answers"))
         token = {
             "id": run, "mode": record["mode"], "card": card, "base_model": "pocket-lm",
             "embedding": [[round(v, 6) for v in row] for row in state["embedding"].tolist()],
@@ -60,13 +125,7 @@ def main():
         index["tokens"].append({"id": run, "file": f"{run}.json", "mode": record["mode"], "card": card, "metrics": summary})
         print(f"{run}: {(out / f'{run}.json').stat().st_size} bytes — {card}")
     (out / "index.json").write_text(json.dumps(index, indent=1, allow_nan=False))
-    lines = ["# pocket-aligner: aligner tokens for pocket-lm", "",
-             "Each file is one aligner token (Zhou et al.'s aligner: N × d embedding and per-layer, per-head gates) for the",
-             "frozen chat model in `../pocket-lm/`, with the raw p(OK) that the app's judge reads as 0.5 (`midpoint`).",
-             "Written by `training/export_aligner.py`; how they were trained and how they compare: `docs/models.md`.", ""]
-    for t in index["tokens"]:
-        lines.append(f"* `{t['file']}`{' (default)' if t['id'] == index['default'] else ''}: {t['card']}")
-    (out / "README.md").write_text("\n".join(lines) + "\n")
+    write_readme(out, index)
     if args.reference:
         write_reference(args, runs[0])
 
