@@ -10,22 +10,35 @@ import { HarmJudgeCheck } from './checks/harm-judge';
 import { PageInstructionsCheck } from './checks/page-instructions';
 import { RainSelfEvalCheck } from './checks/rain-self-eval';
 import { RulesCheck } from './checks/rules-check';
-import { AlignerRewriteCorrection } from './corrections/aligner-rewrite';
 import { ExtractiveCorrection } from './corrections/extract';
-import { RainSearchCorrection } from './corrections/rain-search';
-import { RedactCorrection } from './corrections/redact';
-import { RefuseCorrection } from './corrections/refuse';
-import { RewriteCorrection } from './corrections/rewrite';
-import { TransferQCorrection } from './corrections/transfer-q';
 import type { MethodFactory } from './orchestrator';
-import type { AlignSettings, Check, CheckId, Correction, CorrectionId, Corrector } from './types';
+import type { AlignSettings, Check, CheckId, Correction, CorrectionEntry, CorrectionId, Corrector } from './types';
+
+/**
+ * The corrections, by id: each file of `corrections/` that implements one of the method table's
+ * corrections registers it (`export const correction`), so a new correction is its file and its
+ * table entry. tests/methods.test.ts holds this list to the table.
+ */
+export const CORRECTION_ENTRIES: ReadonlyMap<CorrectionId, CorrectionEntry> = registered(
+  import.meta.glob<{ correction?: CorrectionEntry }>('./corrections/*.ts', { eager: true }),
+);
+
+function registered(modules: Record<string, { correction?: CorrectionEntry }>): Map<CorrectionId, CorrectionEntry> {
+  const entries = new Map<CorrectionId, CorrectionEntry>();
+  for (const [file, m] of Object.entries(modules)) {
+    if (!m.correction) continue;
+    if (entries.has(m.correction.id)) throw new Error(`${file} registers the correction “${m.correction.id}” a second time`);
+    entries.set(m.correction.id, m.correction);
+  }
+  return entries;
+}
 
 export function makeMethods(corrector: Corrector | null): MethodFactory {
   const needCorrector = (): Corrector => {
     if (!corrector) throw new AlignerUnavailableError('the aligner worker is not connected');
     return corrector;
   };
-  // One factory per id of the method table (method-table.ts): a missing one fails to compile.
+  // One factory per check of the method table (method-table.ts): a missing one fails to compile.
   const checks: Record<CheckId, (settings: AlignSettings, engine: Engine) => Check> = {
     off: (s) => new RulesCheck(s.rules),
     rules: (s) => new RulesCheck(s.rules),
@@ -33,16 +46,12 @@ export function makeMethods(corrector: Corrector | null): MethodFactory {
     'aligner-judge': (s) => new AlignerJudgeCheck(needCorrector(), s.strictness),
     rain: (s, engine) => new RainSelfEvalCheck(engine, s.strictness),
   };
-  const corrections: Record<CorrectionId, (settings: AlignSettings) => Correction> = {
-    refuse: () => new RefuseCorrection(),
-    'aligner-rewrite': () => new AlignerRewriteCorrection(needCorrector()),
-    redact: () => new RedactCorrection(),
-    rewrite: () => new RewriteCorrection(),
-    'rain-search': () => new RainSearchCorrection(),
-    'transfer-q': () => new TransferQCorrection(corrector),
-  };
   const configuredCheck = (settings: AlignSettings, engine: Engine): Check => checks[settings.check](settings, engine);
-  const configuredCorrection = (settings: AlignSettings): Correction => corrections[settings.correction](settings);
+  const configuredCorrection = (settings: AlignSettings): Correction => {
+    const entry = CORRECTION_ENTRIES.get(settings.correction);
+    if (!entry) throw new Error(`no correction is registered as “${settings.correction}”`);
+    return entry.make({ settings, corrector, needCorrector });
+  };
   return {
     check(settings: AlignSettings, engine: Engine): Check {
       // Page instructions first (a sentence that follows one is withheld even when the page has

@@ -204,6 +204,24 @@ export interface Correction {
   correct(ctx: SentenceContext, failed: Candidate, tools: CorrectionTools): Promise<CorrectionResult>;
 }
 
+/** What a correction may be built with. */
+export interface CorrectionDeps {
+  settings: AlignSettings;
+  /** The corrector, when the aligner worker is connected. */
+  corrector: Corrector | null;
+  /** The corrector, or AlignerUnavailableError when it is not connected. */
+  needCorrector(): Corrector;
+}
+
+/**
+ * A correction's registration: each file of `corrections/` that implements one of the method
+ * table's corrections exports one as `correction`, and `methods.ts` finds it there.
+ */
+export interface CorrectionEntry {
+  id: CorrectionId;
+  make(deps: CorrectionDeps): Correction;
+}
+
 export type BudgetCut = 'rewinds' | 'candidates' | 'sentence-time' | 'answer-time' | 'stopped';
 
 /** Everything that happened to one sentence: the review trail the UI shows and exports. */

@@ -3,8 +3,10 @@
 // ("Revise: …"), greedily, so one attempt per rewind. The replacement is checked like any
 // candidate; if the corrector keeps the sentence ("OK"), that is recorded too.
 
-import type { Candidate, Correction, CorrectionResult, CorrectionTools, Corrector, SentenceContext } from '../types';
+import type { Candidate, Correction, CorrectionEntry, CorrectionResult, CorrectionTools, Corrector, SentenceContext } from '../types';
 import { unusableRevision } from './revision';
+
+export const correction: CorrectionEntry = { id: 'aligner-rewrite', make: ({ needCorrector }) => new AlignerRewriteCorrection(needCorrector()) };
 
 export class AlignerRewriteCorrection implements Correction {
   readonly id = 'aligner-rewrite' as const;

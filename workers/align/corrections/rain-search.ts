@@ -5,7 +5,7 @@
 // evaluates that sentence with the check, and backs the value up into the opening's running
 // mean. The best sentence found is committed.
 
-import type { Candidate, Correction, CorrectionResult, CorrectionTools, SentenceContext } from '../types';
+import type { Candidate, Correction, CorrectionEntry, CorrectionResult, CorrectionTools, SentenceContext } from '../types';
 
 interface Opening {
   text: string;
@@ -17,6 +17,8 @@ interface Opening {
 /** How many openings to sample before searching among them, and their length in tokens. */
 const OPENINGS = 3;
 const OPENING_TOKENS = 3;
+
+export const correction: CorrectionEntry = { id: 'rain-search', make: () => new RainSearchCorrection() };
 
 export class RainSearchCorrection implements Correction {
   readonly id = 'rain-search' as const;

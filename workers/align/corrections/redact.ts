@@ -1,7 +1,7 @@
 // Redaction, the rules check's own correction: each matched span is replaced by a marker
 // that says what was removed. With nothing to point at, the whole sentence is withheld.
 
-import type { Candidate, Correction, CorrectionResult, CorrectionTools, SentenceContext } from '../types';
+import type { Candidate, Correction, CorrectionEntry, CorrectionResult, CorrectionTools, SentenceContext } from '../types';
 
 export function redact(text: string, spans: { start: number; end: number; label: string }[]): string {
   let out = text;
@@ -10,6 +10,8 @@ export function redact(text: string, spans: { start: number; end: number; label:
   }
   return out;
 }
+
+export const correction: CorrectionEntry = { id: 'redact', make: () => new RedactCorrection() };
 
 export class RedactCorrection implements Correction {
   readonly id = 'redact' as const;

@@ -2,9 +2,11 @@
 // Always a well-formed sentence a person can read (a small model's rewrite of harmful text often
 // is not), and nothing after it carries on what was refused.
 
-import type { Correction, CorrectionResult, CorrectionTools, SentenceContext, Candidate } from '../types';
+import type { Correction, CorrectionEntry, CorrectionResult, CorrectionTools, SentenceContext, Candidate } from '../types';
 
 export const REFUSAL = "Sorry, I can't help with that, but I'm glad to help with something else.";
+
+export const correction: CorrectionEntry = { id: 'refuse', make: () => new RefuseCorrection() };
 
 export class RefuseCorrection implements Correction {
   readonly id = 'refuse' as const;

@@ -7,7 +7,7 @@ import { GenerationAbortedError } from '../../errors';
 import { yieldToEventLoop } from '../../yield';
 import { sampleOneSentence } from '../../engine/decoding';
 import { candidateSampling } from '../cursor';
-import type { Candidate, Correction, CorrectionResult, CorrectionTools, SentenceContext } from '../types';
+import type { Candidate, Correction, CorrectionEntry, CorrectionResult, CorrectionTools, SentenceContext } from '../types';
 import { unusableRevision } from './revision';
 
 const INSTRUCTION =
@@ -17,6 +17,8 @@ const INSTRUCTION =
 export function streamAlignerPrompt(ctx: SentenceContext, sentence: string): string {
   return `${INSTRUCTION}\n##Question: ${ctx.question} | ##Answer_Prefix: ${ctx.prefix.trim()} | ##Answer_Last_Sentence: ${sentence.trim()} | ##Your_Revision: `;
 }
+
+export const correction: CorrectionEntry = { id: 'rewrite', make: () => new RewriteCorrection() };
 
 export class RewriteCorrection implements Correction {
   readonly id = 'rewrite' as const;

@@ -13,7 +13,7 @@ import { addedText, decodeAfter, GREEDY, isEnd, stepTokens } from '../../engine/
 import type { Engine } from '../../engine/types';
 import { yieldToEventLoop } from '../../yield';
 import { SentenceSegmenter } from '../segmenter';
-import type { Candidate, Correction, CorrectionResult, CorrectionTools, Corrector, SentenceContext } from '../types';
+import type { Candidate, Correction, CorrectionEntry, CorrectionResult, CorrectionTools, Corrector, SentenceContext } from '../types';
 
 const MAX_TOKENS = 64;
 
@@ -27,6 +27,8 @@ export async function rolloutText(engine: Engine, n: number): Promise<string> {
 
 /** `tokens` as they read after position `at` (their leading spaces kept). */
 const textAfter = (engine: Engine, at: number, tokens: number[]): string => decodeAfter(engine, engine.sequence()[at - 1], tokens);
+
+export const correction: CorrectionEntry = { id: 'transfer-q', make: ({ corrector }) => new TransferQCorrection(corrector) };
 
 export class TransferQCorrection implements Correction {
   readonly id = 'transfer-q' as const;
