@@ -1,7 +1,7 @@
 import { memo, useMemo, useState } from 'react';
 import { markCorrected, renderMarkdown } from '../markdown';
 import type { Message } from '../types';
-import { toRedraftError } from '../../workers/protocol';
+import { CHECKS, CORRECTIONS, toRedraftError } from '../../workers/protocol';
 import { PersonalDataNote } from './PersonalDataNote';
 import { SourcedAnswer } from './SourcedAnswer';
 import { TrailView } from './TrailView';
@@ -91,8 +91,8 @@ export const MessageView = memo(function MessageView({ message, streaming, canRe
       {streaming && message.activity && <p className="activity" role="status">{message.activity}</p>}
       {alignment && !streaming && (
         <p className="alignment-summary">
-          {alignment.sentences} sentence{alignment.sentences === 1 ? '' : 's'} checked ({alignment.check}
-          {alignment.rewinds ? ` → ${alignment.correction}` : ''}) · {alignment.corrected} corrected · +{Math.round(alignment.addedMs)} ms
+          {alignment.sentences} sentence{alignment.sentences === 1 ? '' : 's'} checked ({CHECKS[alignment.check]?.short ?? alignment.check}
+          {alignment.rewinds ? ` → ${CORRECTIONS[alignment.correction]?.short ?? alignment.correction}` : ''}) · {alignment.corrected} corrected · +{Math.round(alignment.addedMs)} ms
           {alignment.trails.some((t) => t.rewinds > 0) && (
             <button className="ghost" onClick={() => setTrailFocus(alignment.trails.find((t) => t.corrected || t.rewinds > 0)!.index)}>
               Review corrections

@@ -2,7 +2,7 @@
 // import of conversations, the network log, About, and the backend in use and why.
 
 import { useRef } from 'react';
-import { CHECKS } from '../../workers/protocol';
+import { CHECKS, CORRECTIONS } from '../../workers/protocol';
 import { useChat } from '../stores';
 import type { ImportSummary } from '../stores/chat';
 import { useModel } from '../stores/model';
@@ -54,7 +54,7 @@ export function TopBar({ alignOpen, onToggleAlign, onOpen, onImported }: Props) 
         {loaded ? loaded.id : loading ? `Loading ${loading}…` : 'No model loaded'}
       </button>
       <button className="ghost align-button" aria-expanded={alignOpen} onClick={onToggleAlign}>
-        Checks: {CHECKS[align.check].short}{align.check !== 'off' ? ` → ${align.correction}` : ''}
+        Checks: {CHECKS[align.check].short}{align.check !== 'off' ? ` → ${CORRECTIONS[align.correction].short}` : ''}
       </button>
       <button className="ghost" disabled={!hasMessages} onClick={exportActive}>
         Export trail

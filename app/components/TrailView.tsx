@@ -1,6 +1,6 @@
 import { diffWords } from 'diff';
 import { useEffect, useRef } from 'react';
-import { CANDIDATE_SOURCES, type SentenceTrail } from '../../workers/protocol';
+import { CANDIDATE_SOURCES, CHECKS, type SentenceTrail } from '../../workers/protocol';
 import { ModalDialog } from './ModalDialog';
 
 const CUT: Record<NonNullable<SentenceTrail['budgetCut']>, string> = {
@@ -34,7 +34,7 @@ function Trail({ trail }: { trail: SentenceTrail }) {
       </div>
       <WordDiff before={trail.draft} after={trail.final} />
       <p className="trail-summary">
-        Check: {trail.check}{trail.correction ? ` · correction: ${SOURCE[trail.correction]}` : ''} · {trail.rewinds} rewind{trail.rewinds === 1 ? '' : 's'} ·
+        Check: {CHECKS[trail.check]?.short ?? trail.check}{trail.correction ? ` · correction: ${SOURCE[trail.correction]}` : ''} · {trail.rewinds} rewind{trail.rewinds === 1 ? '' : 's'} ·
         {' '}check {Math.round(trail.timings.checkMs)} ms · correction {Math.round(trail.timings.correctMs)} ms
         {trail.budgetCut && <strong className="budget-cut"> · {CUT[trail.budgetCut]}: the best candidate so far was kept</strong>}
       </p>

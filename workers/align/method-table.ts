@@ -16,6 +16,8 @@ export interface CheckInfo {
 export interface CorrectionInfo {
   /** In the settings' Correction list. */
   label: string;
+  /** On the top bar, after the check's ("Checks: harm judge → refuse"). */
+  short: string;
   /** In the review trail, for the candidates it writes. */
   trail: string;
   aligner?: boolean;
@@ -30,12 +32,12 @@ const CHECK_TABLE = {
 } as const satisfies Record<string, CheckInfo>;
 
 const CORRECTION_TABLE = {
-  refuse: { label: 'Refuse and end the answer', trail: 'a refusal (the answer ends)' },
-  'aligner-rewrite': { label: 'Rewrite with the aligner (Stream Aligner)', trail: 'aligner rewrite', aligner: true },
-  redact: { label: 'Redact what matched', trail: 'redaction' },
-  rewrite: { label: 'Rewrite the sentence (Stream Aligner)', trail: 'rewrite (Stream Aligner)' },
-  'rain-search': { label: 'Rewind and search (RAIN)', trail: 'RAIN search' },
-  'transfer-q': { label: 'Guided regeneration (Transfer Q*)', trail: 'Transfer Q*' },
+  refuse: { label: 'Refuse and end the answer', short: 'refuse', trail: 'a refusal (the answer ends)' },
+  'aligner-rewrite': { label: 'Rewrite with the aligner (Stream Aligner)', short: 'aligner', trail: 'aligner rewrite', aligner: true },
+  redact: { label: 'Redact what matched', short: 'redact', trail: 'redaction' },
+  rewrite: { label: 'Rewrite the sentence (Stream Aligner)', short: 'rewrite', trail: 'rewrite (Stream Aligner)' },
+  'rain-search': { label: 'Rewind and search (RAIN)', short: 'rain-search', trail: 'RAIN search' },
+  'transfer-q': { label: 'Guided regeneration (Transfer Q*)', short: 'transfer-q', trail: 'Transfer Q*' },
 } as const satisfies Record<string, CorrectionInfo>;
 
 export type CheckId = keyof typeof CHECK_TABLE;
