@@ -152,6 +152,7 @@ async function main() {
         // are counted apart from the verbatim and supported shares.
         const computedSet = new Set();
         let units = null; // the committed sentences as the sentence loop committed them
+        let reason = 'eos'; // why the answer ended, as the reader is told (the extractive baseline ends by itself)
         if (method === 'extractive') {
           text = pt.groundingFor(item.question, passages).split('\n')[0] ?? '';
           citedByCheck = new Set([stripMarkers(text).trim()]); // a page sentence, cited by construction
@@ -172,6 +173,7 @@ async function main() {
             if (e.type === 'sentence-committed' && e.text) onSentence(e.text, e.trail);
           }, () => false, corrector), (e) => e?.name === 'ContextWindowExceededError');
           text = stats.text;
+          reason = stats.reason;
           if (stats.alignment?.trails.length && stats.alignment.trails.map((tr) => tr.final).join('') === text) units = stats.alignment.trails.map((tr) => tr.final);
           for (const tr of stats.alignment?.trails ?? []) {
             if (tr.candidates.some((c) => c.text === tr.final && c.verdict.support)) citedByCheck.add(stripMarkers(tr.final).trim());
@@ -193,7 +195,7 @@ async function main() {
         const notFound = text.trim() === sources.notFound;
         const said = sentences.filter((s) => !computedSet.has(s));
         rows.push({
-          name: item.name, part: item.part, group: item.group, question: item.question, answerable: item.answerable, expected: item.expected, method, ms, text,
+          name: item.name, part: item.part, group: item.group, question: item.question, answerable: item.answerable, expected: item.expected, method, ms, text, reason,
           sentences: said.length,
           computed: sentences.length - said.length,
           verbatim: said.filter((s) => pageText.includes(norm(s))).length,

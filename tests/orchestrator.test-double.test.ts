@@ -324,6 +324,34 @@ describe('sentence loop with sources (test double engine)', () => {
     expect(stats.alignment!.trails[1].candidates[0].verdict.evidence).toMatch(/does not bear on the question/);
   });
 
+  it('goes elsewhere in the sources only to a sentence about what the answer is about, not one that shares the question\'s common words', async () => {
+    const users = {
+      question: 'Which user does the postfix mail server use?',
+      notFound: 'x',
+      passages: [
+        { id: 1, text: 'postfix: Used by the postfix mail server.\n' },
+        { id: 2, text: 'nobody: Daemons that need not own files run as this user.\nIf root-squashing is in use over NFS, root access from the client is performed as user nobody on the server.\n' },
+      ],
+    };
+    const { stats } = await run([['postfix: Used by the postfix mail server.'], [' If root-squashing is in use over NFS, root access from the client is performed as user nobody on the server.']], { check: 'off', correction: 'redact', rules: [], sources: users });
+    expect(stats.text).toBe('postfix: Used by the postfix mail server.');
+    expect(stats.alignment!.trails[1].candidates[0].verdict.evidence).toMatch(/not about “postfix”/);
+  });
+
+  it('a draft cut by the length cap and replaced by a source sentence ends the answer there, not "at its length limit"', async () => {
+    const capped = (script: string[][]) => {
+      const engine = scriptedEngine(script);
+      return alignedAnswer(engine, { ...request, maxNewTokens: 40 }, settings({ check: 'off', correction: 'redact', rules: [], sources }), methods, () => {}, () => false);
+    };
+    const replaced = await capped([['The tower is 42 metres tall and it was built by stonemasons over two long summers.']]);
+    expect(replaced.text).toBe('The tower is 41 metres tall and has 120 steps.');
+    expect(replaced.reason).toBe('eos');
+    // A draft the cap cut that is shown as drafted: the reader is told it was cut.
+    const plain = scriptedEngine([['The tower is 41 metres tall and it was built by stonemasons over two long summers.']]);
+    const cut = await alignedAnswer(plain, { ...request, maxNewTokens: 40 }, settings({ check: 'off' }), methods, () => {}, () => false);
+    expect(cut.reason).toBe('length');
+  });
+
   it('goes elsewhere in the sources once at most, and only to a sentence that says who wrote it when that is asked', async () => {
     const doc = {
       question: 'Who wrote this document?',

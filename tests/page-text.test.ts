@@ -97,9 +97,14 @@ describe('reading the page', () => {
 
   it('every block ends its line, so an answer going on from one entry does not go on into the next', () => {
     const [p] = splitPassages('<dl><dt>nobody</dt><dd><p>Daemons that need not own files run as user nobody. It owns no files.</p></dd><dt>postfix</dt><dd><p>Used by the postfix mail server.</p></dd></dl><ul><li>One step.</li><li>Two steps.</li></ul>', document);
-    expect(p.text.split('\n').map((l) => l.trim())).toEqual(['nobody Daemons that need not own files run as user nobody. It owns no files.', 'postfix Used by the postfix mail server.', 'One step.', 'Two steps.']);
+    expect(p.text.split('\n').map((l) => l.trim())).toEqual(['nobody: Daemons that need not own files run as user nobody. It owns no files.', 'postfix: Used by the postfix mail server.', 'One step.', 'Two steps.']);
     const index = new SourceIndex([{ id: 1, text: p.text }]);
     expect(index.sentences.map((s) => s.opensBlock)).toEqual([false, false, true, true, true]);
+  });
+
+  it("a glossary's term introduces its description with a colon, unless it ends in a stop of its own", () => {
+    const [p] = splitPassages('<dl><dt>dialout</dt><dd>Full and direct access to serial ports.</dd><dt>Note:</dt><dd>Groups are listed once.</dd></dl>', document);
+    expect(sentencesOf(p.text).map((s) => s.trim())).toEqual(['dialout: Full and direct access to serial ports.', 'Note: Groups are listed once.']);
   });
 
   it('a table under a row of column names reads a row as a statement, each cell named by its column', () => {

@@ -1,6 +1,6 @@
 // Answers through the llm worker with the corrector beside it: the chat and the in-page
 // assistant's frame both answer through this.
-import { toRedraftError, withoutAligner } from '../../workers/protocol';
+import { CANDIDATE_SOURCES, CHECKS, toRedraftError, withoutAligner } from '../../workers/protocol';
 import { usesAligner } from '../bridges/aligner';
 import { runAnswer, stopAnswer } from '../bridges/llm';
 import { useAligner } from './aligner';
@@ -17,7 +17,7 @@ export const answerService: AnswerService = {
         // Chat goes on, and the answer says plainly that the aligner did not check it.
         const align = withoutAligner(req.align);
         const stats = await runAnswer({ ...req, align }, onEvent);
-        const instead = align.check === 'off' ? 'its sentences were not checked' : `checked by ${align.check}, corrected by ${align.correction}`;
+        const instead = align.check === 'off' ? 'its sentences were not checked' : `its sentences were checked (${CHECKS[align.check].short}) and corrected by ${CANDIDATE_SOURCES[align.correction]}`;
         return { ...stats, alignmentUnavailable: `Alignment unavailable (${toRedraftError(e).message}): this answer was written without the aligner, so ${instead}.` };
       }
     }

@@ -178,6 +178,9 @@ export function splitPassages(html: string, doc: Document): Passage[] {
       rowGoesOn = cell.rowGoesOn;
     }
     if (!text) continue;
+    // A glossary's term introduces its description: "dialout: Full and direct access to serial
+    // ports.", not "dialout Full and direct access …".
+    if (el.tagName === 'DT' && !/[:.!?;,—–-]$/.test(text)) text += ':';
     const level = /^H([1-6])$/.exec(el.tagName)?.[1];
     if (level) {
       flush();

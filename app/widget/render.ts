@@ -1,7 +1,7 @@
 // Rendering one question and its answer in the panel: the sentences with their citations (a
 // draft after the last committed sentence shown as pending), and "Why this answer".
 
-import type { AnswerStats, SentenceTrail } from '../../workers/protocol';
+import { CANDIDATE_SOURCES, CHECKS, type AnswerStats, type SentenceTrail } from '../../workers/protocol';
 import { stripMarkers, type Citation } from './cite';
 import { h } from './dom';
 import { promptPassages, type Passage } from './page-text';
@@ -81,7 +81,7 @@ function sentenceItem(trail: SentenceTrail, i: number): HTMLLIElement | null {
   if (first?.source === 'not-found') return li('The passages do not hold what the question asks, so the answer says so instead of guessing.');
   if (first?.source === 'computed') return flagged(li(`Sentence ${i + 1} was computed from the page’s table (${first.verdict.evidence.replace(/^table: /, '')}), not written by the model: the rows it names are the ones counted.`), 'computed');
   if (trail.unchecked) return li(`Sentence ${i + 1}: not checked (time budget spent).`);
-  if (failed) return flagged(li(`Sentence ${i + 1} failed the check: ${failed.evidence}. ${trail.corrected ? `Corrected (${trail.candidates.at(-1)?.source}).` : 'Committed as the best candidate found.'}`), 'failed');
+  if (failed) return flagged(li(`Sentence ${i + 1} failed the check: ${failed.evidence}. ${trail.corrected ? `Corrected (${CANDIDATE_SOURCES[trail.candidates.at(-1)?.source ?? 'draft']}).` : 'Committed as the best candidate found.'}`), 'failed');
   return null;
 }
 
@@ -92,7 +92,7 @@ export function renderWhy(t: Turn, stats: AnswerStats | null): void {
     const item = sentenceItem(trail, i);
     if (item) items.push(item);
   });
-  if (stats?.alignment) items.push(li(`Checked ${stats.alignment.sentences} sentence${stats.alignment.sentences === 1 ? '' : 's'} (${stats.alignment.check}), corrected ${stats.alignment.corrected}.`));
+  if (stats?.alignment) items.push(li(`Checked ${stats.alignment.sentences} sentence${stats.alignment.sentences === 1 ? '' : 's'} (${CHECKS[stats.alignment.check].short}), corrected ${stats.alignment.corrected}.`));
   if (stats?.alignmentUnavailable) items.push(li(stats.alignmentUnavailable));
   if (t.firstCitedMs !== null) items.push(li(`First cited sentence after ${(t.firstCitedMs / 1000).toFixed(1)} s.`));
   t.el.why.replaceChildren(h('summary', {}, 'Why this answer'), h('ul', {}, ...items));

@@ -201,7 +201,12 @@ class SentenceLoop {
         if (corrected) continue generation;
       }
     }
-    for (const unit of this.segmenter.flush()) if (unit.trim() && !this.answerEnded) await this.sentence(unit);
+    let replaced = false;
+    for (const unit of this.segmenter.flush()) if (unit.trim() && !this.answerEnded) replaced = await this.sentence(unit);
+    // The length cap cut a sentence that was then replaced (a source's own sentence, a refusal)
+    // or dropped (no source supports it): what the reader sees ends with a whole sentence, where
+    // the checks ended it, and is not "cut off" by the cap.
+    if (this.reason === 'length' && (replaced || this.answerEnded)) this.reason = 'eos';
   }
 
   /** One sentence step: checked, corrected within the budgets, committed (or dropped); true when what was committed differs from the draft. */

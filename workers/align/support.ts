@@ -564,15 +564,33 @@ export class SourceIndex {
    * holds (weights: inverse sentence frequency, so a word every sentence has counts little), and
    * whether it has the kind of answer asked for (a number, an amount of money).
    */
+  /**
+   * The question's content words with their weights: inverse sentence frequency, so a word every
+   * sentence has counts little; names (capitalised past the first word) weigh NAME_WEIGHT times.
+   */
+  termWeights(question: string): Map<string, number> {
+    const asked = focusOf(question);
+    const n = this.sentences.length;
+    const names = new Set(nameTerms(asked));
+    return new Map([...new Set(termsOf(asked))].map((t) => [t, (names.has(t) ? NAME_WEIGHT : 1) * Math.log(1 + n / (1 + this.sentences.filter((s) => s.stems.has(t)).length))]));
+  }
+
+  /**
+   * What an answer that starts from source sentence `index` is about: the heaviest of the
+   * question's words that sentence holds ("postfix" to "Which user does the postfix mail server
+   * use?", not "user"), or null when it holds none.
+   */
+  topicOf(question: string, index: number): string | null {
+    const held = [...this.termWeights(question)].filter(([t]) => this.holds(index, t));
+    return held.sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  }
+
   rank(question: string): Ranked[] {
     const asked = focusOf(question);
     const kind = answerKind(asked);
-    const terms = [...new Set(termsOf(asked))];
+    const weight = this.termWeights(question);
+    const terms = [...weight.keys()];
     if (!terms.length) return [];
-    const n = this.sentences.length;
-    // Names (capitalised past the first word) are what a question is about: they weigh triple.
-    const names = new Set(nameTerms(asked));
-    const weight = new Map(terms.map((t) => [t, (names.has(t) ? NAME_WEIGHT : 1) * Math.log(1 + n / (1 + this.sentences.filter((s) => s.stems.has(t)).length))]));
     const total = [...weight.values()].reduce((a, b) => a + b, 0);
     const has = holds;
     const share = (stems: Set<string>) => terms.filter((t) => has(stems, t)).reduce((a, t) => a + weight.get(t)!, 0) / total;

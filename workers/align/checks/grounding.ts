@@ -71,6 +71,13 @@ export class GroundingCheck implements Check {
       if (jumps >= MAX_JUMPS) {
         return { pass: false, score: 0.2, evidence: `supported by [${src.passage}], but the answer has gone elsewhere in the sources ${MAX_JUMPS === 1 ? 'once' : `${MAX_JUMPS} times`} already`, ungrounded: true };
       }
+      // And it stays on what the answer is about: the heaviest of the question's words its first
+      // sentence holds ("postfix: Used by the postfix MTA." is not followed by a sentence about
+      // root-squashing that shares only "user" and "server" with the question).
+      const topic = this.index.topicOf(this.question, used[0].index);
+      if (topic && !this.index.holds(src.index, topic)) {
+        return { pass: false, score: 0.2, evidence: `supported by [${src.passage}], but that sentence is not about “${topic}”, what the answer is about`, ungrounded: true };
+      }
     }
     // The answer's first sentence answers: to "How much salt?" it has the number, and it is one
     // of the source sentences that answer the question (not one that only shares its words).
