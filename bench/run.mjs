@@ -197,13 +197,41 @@ async function latestStats(page) {
   }));
 }
 
+/** The engine's raw step loop in this page (Models and settings → Measure decode speed): tokens per second, and the answer loop's with its events dropped in the worker. */
+async function rawSpeed(page) {
+  await page.getByRole('button', { name: 'Models and settings' }).click();
+  await page.getByRole('button', { name: 'Measure decode speed' }).click();
+  const out = page.locator('output[aria-label="Speed test result"]');
+  await out.waitFor({ timeout: 600_000 });
+  const text = await out.innerText();
+  await page.getByRole('button', { name: 'Close', exact: true }).click();
+  const raw = Number(text.match(/Raw engine: ([\d.]+) tokens\/s/)?.[1]);
+  const silent = Number(text.match(/nothing sent to the page: ([\d.]+) tokens\/s/)?.[1]);
+  if (!Number.isFinite(raw) || !Number.isFinite(silent)) throw new Error(`speed test: ${text}`);
+  return { raw, silent };
+}
+
+/** One answer in a new conversation with pipeline `c`: its stats once it is done. */
+async function answerIn(page, c, prompt) {
+  await page.getByRole('button', { name: '+ New conversation' }).click();
+  await setPipeline(page, c);
+  await page.getByRole('textbox', { name: 'Message' }).fill(prompt);
+  await page.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await page.waitForSelector('article[data-role="assistant"]:is([data-status="done"],[data-status="error"])', { timeout: 600_000 });
+  return latestStats(page);
+}
+
+/** Paired rounds of the raw step loop and an answer with checks off, alternating which goes first (at least five in the full run). */
+const PAIRED_ROUNDS = quick ? 2 : 6;
+
 /**
  * The sentence loop's cost per method in one warm page on one backend: each method in a new
  * conversation, `runs` rounds, each round after the raw step loop (the speed test).
  */
-async function measureMethods({ backend, flags, maxTokens, runs }) {
+async function measureMethods({ backend, flags, maxTokens, runs, pairedRounds = 0 }) {
   const browser = await chromium.launch({ executablePath, args: [...quiet, ...flags] });
   const rows = [];
+  const pairs = [];
   const rawRuns = [];
   const silentRuns = [];
   try {
@@ -224,27 +252,24 @@ async function measureMethods({ backend, flags, maxTokens, runs }) {
     await page.waitForSelector('article[data-role="assistant"]:is([data-status="done"],[data-status="error"])', { timeout: 600_000 });
     const note = await page.locator('.backend-note').getAttribute('data-backend');
     if (note !== backend) throw new Error(`asked for ${backend}, the app chose ${note}`);
+    // The answer loop's own cost, checks off, against the raw step loop: paired rounds in this
+    // page, each the two back to back (which goes first alternating), so that the host's drift
+    // over the run cancels in each round's ratio.
+    for (let round = 0; round < pairedRounds; round++) {
+      const offFirst = round % 2 === 1;
+      const before = offFirst ? await answerIn(page, methodConfigs[0], 'Tell me a story.') : null;
+      const { raw } = await rawSpeed(page);
+      const off = before ?? (await answerIn(page, methodConfigs[0], 'Tell me a story.'));
+      pairs.push({ round, offFirst, rawTokensPerSecond: raw, offTokensPerSecond: off.tokensPerSecond, ratio: off.tokensPerSecond / raw });
+      process.stdout.write(`  ${backend} paired round ${round + 1}: raw ${raw.toFixed(1)} tok/s, off ${off.tokensPerSecond.toFixed(1)} tok/s (×${(off.tokensPerSecond / raw).toFixed(3)})\n`);
+    }
     for (let run = 0; run < runs; run++) {
-      // The engine's raw step loop in the same page (Models and settings → Measure decode speed).
-      await page.getByRole('button', { name: 'Models and settings' }).click();
-      await page.getByRole('button', { name: 'Measure decode speed' }).click();
-      const out = page.locator('output[aria-label="Speed test result"]');
-      await out.waitFor({ timeout: 600_000 });
-      const rawText = await out.innerText();
-      await page.getByRole('button', { name: 'Close', exact: true }).click();
-      const raw = Number(rawText.match(/Raw engine: ([\d.]+) tokens\/s/)?.[1]);
-      const silent = Number(rawText.match(/nothing sent to the page: ([\d.]+) tokens\/s/)?.[1]);
-      if (!Number.isFinite(raw) || !Number.isFinite(silent)) throw new Error(`speed test: ${rawText}`);
+      const { raw, silent } = await rawSpeed(page);
       rawRuns.push(raw);
       silentRuns.push(silent);
       process.stdout.write(`  ${backend} raw engine run ${run + 1}: ${raw.toFixed(1)} tok/s; answer loop, events dropped: ${silent.toFixed(1)} tok/s\n`);
       for (const c of methodConfigs) {
-        await page.getByRole('button', { name: '+ New conversation' }).click();
-        await setPipeline(page, c);
-        await page.getByRole('textbox', { name: 'Message' }).fill('Tell me a story.');
-        await page.getByRole('textbox', { name: 'Message' }).press('Enter');
-        await page.waitForSelector('article[data-role="assistant"]:is([data-status="done"],[data-status="error"])', { timeout: 600_000 });
-        const s = await latestStats(page);
+        const s = await answerIn(page, c, 'Tell me a story.');
         const a = s.alignment;
         rows.push({
           name: c.name, run,
@@ -297,6 +322,8 @@ async function measureMethods({ backend, flags, maxTokens, runs }) {
     rawTokensPerSecond: median(rawRuns), rawSpread: spread(rawRuns),
     silentAnswerTokensPerSecond: median(silentRuns), silentSpread: spread(silentRuns),
     offTokensPerSecond: offStats, offCostShare: 1 - offStats / median(rawRuns),
+    // The target's measure: the median over the paired rounds of off ÷ raw (same round).
+    pairedRounds: pairs, pairedOffRatio: pairs.length ? median(pairs.map((p) => p.ratio)) : null, pairedSpread: spread(pairs.map((p) => p.ratio)),
   };
   return { backend, prompt: 'Tell me a story.', maxTokens, temperature: 0, runs, engineLoop, methods: byName, raw: rows };
 }
@@ -363,7 +390,7 @@ try {
     out.backends.push(await measure(plan));
   }
   console.log(`Measuring the sentence loop on WASM (${methodRuns} run${methodRuns > 1 ? 's' : ''} per method)…`);
-  out.sentenceLoop = await measureMethods({ backend: 'wasm', flags: [], maxTokens: 64, runs: methodRuns });
+  out.sentenceLoop = await measureMethods({ backend: 'wasm', flags: [], maxTokens: 64, runs: methodRuns, pairedRounds: PAIRED_ROUNDS });
   // On WebGPU too, with short answers: here that is SwiftShader, about a token a second.
   if (!quick) {
     console.log('Measuring the sentence loop on WebGPU (1 run per method, 8-token answers)…');
@@ -397,6 +424,7 @@ try {
     }
     const el = loop.engineLoop;
     console.log(`raw engine step loop ${el.rawTokensPerSecond.toFixed(1)} tok/s; answer loop, events dropped in the worker ${el.silentAnswerTokensPerSecond.toFixed(1)} tok/s; answer loop with checks off, streaming to the page ${el.offTokensPerSecond.toFixed(1)} tok/s: the loop costs ${(100 * el.offCostShare).toFixed(1)}%`);
+    if (el.pairedOffRatio !== null) console.log(`answer loop with checks off ÷ raw step loop, median of ${el.pairedRounds.length} paired rounds in one page: ${el.pairedOffRatio.toFixed(3)} (${el.pairedSpread.map((x) => x.toFixed(3)).join('–')}); target ≥ 0.95`);
   }
   console.log('\nin-page assistant (demo article, model and corrector loaded)');
   console.log('backend | runs | question → first cited sentence ms | whole answer ms');

@@ -27,7 +27,7 @@ function slowService(): AnswerService & { release(): void } {
     release: () => release(),
     async answer(_req, onEvent: (e: AnswerEvent) => void): Promise<AnswerStats> {
       onEvent({ type: 'started', promptTokens: 3, droppedMessages: 0, backend: 'wasm', model: 'fake' });
-      onEvent({ type: 'token', text: 'Once upon a time', token: 1, logprob: 0 });
+      onEvent({ type: 'token', text: 'Once upon a time', tokens: 1 });
       await new Promise<void>((r) => (release = r));
       return { reason: 'eos', promptTokens: 3, generatedTokens: 4, prefillMs: 1, firstTokenMs: 1, totalMs: 2, tokensPerSecond: 1, text: 'Once upon a time' };
     },

@@ -35,7 +35,7 @@ function fakeService(words: string[], opts: { refuse?: boolean | ((req: AnswerRe
         await new Promise((r) => setTimeout(r, 5));
         if (stopped) break;
         text += w;
-        onEvent({ type: 'token', text: w, token: 1, logprob: 0 });
+        onEvent({ type: 'token', text: w, tokens: 1 });
       }
       return { reason: stopped ? 'stopped' : 'eos', promptTokens: 3, generatedTokens: words.length, prefillMs: 1, firstTokenMs: 1, totalMs: 2, tokensPerSecond: 1, text };
     },
@@ -154,13 +154,13 @@ describe('chat store (test double engine)', () => {
         expect(req.align).toMatchObject({ check: 'rules', correction: 'redact' });
         const tick = () => new Promise((r) => setTimeout(r, STREAM_RENDER_MS + 10)); // the store renders tokens in batches
         onEvent({ type: 'started', promptTokens: 3, droppedMessages: 0, backend: 'wasm', model: 'fake' });
-        onEvent({ type: 'token', text: 'Mail me at a@b.co.', token: 1, logprob: 0 });
+        onEvent({ type: 'token', text: 'Mail me at a@b.co.', tokens: 1 });
         await tick();
         seen.push(content());
         onEvent({ type: 'rewound', index: 0, position: 3, attempt: 1 });
         await tick();
         seen.push(content(), holder.store!.getState().conversations[0].messages[1].activity ?? '');
-        onEvent({ type: 'token', text: ' Bye', token: 1, logprob: 0 });
+        onEvent({ type: 'token', text: ' Bye', tokens: 1 });
         onEvent({ type: 'sentence-committed', index: 0, text: 'Mail me at [e-mail address removed].', pending: ' Bye', trail: {} as never });
         await tick();
         seen.push(content());

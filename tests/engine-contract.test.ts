@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GenerationAbortedError } from '../workers/errors';
 import { OnnxEngine } from '../workers/engine/onnx';
+import { TextStream } from '../workers/engine/decoding';
 import type { Engine, SamplingOptions } from '../workers/engine/types';
 
 const greedy: SamplingOptions = { temperature: 0, topK: 0, topP: 1 };
@@ -138,5 +139,38 @@ describe('Engine contract: OnnxEngine on pocket-lm', () => {
       const fresh = await engine.nextLogprobs(ids, candidates);
       cached.forEach((c, i) => expect(c).toBeCloseTo(fresh[i], 4));
     }
+  });
+
+  it('the answer decoded token by token (TextStream) reads exactly as the whole answer decoded at once', async () => {
+    const texts = ['Tell me a story.', 'Write “café” — naïve, 12 × 7 = 84, 😀 and 日本語.', 'What is 3.14?'];
+    for (const [i, content] of texts.entries()) {
+      // Sampled, so that odd tokens (bytes of a character cut in two, spaces, punctuation) come up.
+      engine.setSeed(11 + i);
+      await engine.prefill(await engine.encode([{ role: 'user', content }]));
+      const stream = new TextStream(engine);
+      const tokens: number[] = [];
+      let streamed = '';
+      for (let n = 0; n < 120; n++) {
+        const { token } = await engine.step({ temperature: 1.2, topK: 0, topP: 1 });
+        tokens.push(token);
+        streamed += stream.push(token) ?? '';
+        expect(engine.decode(tokens).startsWith(streamed)).toBe(true);
+      }
+      expect(streamed).toBe(stream.text);
+      expect(engine.decode(tokens).startsWith(streamed) && engine.decode(tokens).length - streamed.length <= 4).toBe(true);
+    }
+  });
+
+  it('TextStream waits while a character is cut between tokens, then gives it whole', async () => {
+    const ids = await engine.encode([{ role: 'user', content: 'x 😀 y' }]);
+    const x = ids.findIndex((t) => engine.decode([t]) === 'x');
+    const bytes = ids.slice(x + 1).filter((t) => engine.decode([t]) === '\uFFFD').slice(0, 4);
+    expect(bytes).toHaveLength(4); // the emoji is four byte tokens
+    const stream = new TextStream(engine);
+    expect(stream.push(ids[x])).toBe('x');
+    const out = ids.slice(x + 1, ids.indexOf(bytes[3]) + 1).map((t) => stream.push(t));
+    expect(out.slice(0, -1).every((o) => o === null || !o.includes('\uFFFD'))).toBe(true);
+    expect(out.at(-1)).toMatch(/😀$/);
+    expect(stream.text).toBe('x 😀');
   });
 });

@@ -28,7 +28,7 @@ function steppedService(words: string[]) {
     async answer(_req, onEvent: (e: AnswerEvent) => void): Promise<AnswerStats> {
       for (const w of words) {
         await new Promise<void>((r) => gates.push(r));
-        onEvent({ type: 'token', text: w, token: 1, logprob: 0 });
+        onEvent({ type: 'token', text: w, tokens: 1 });
       }
       const text = words.join('');
       return { reason: 'eos', promptTokens: 1, generatedTokens: words.length, prefillMs: 1, firstTokenMs: 1, totalMs: 1, tokensPerSecond: 1, text };

@@ -2,7 +2,7 @@
 // step until an end token, the length budget or a stop. Streams events as it goes.
 
 import { ContextWindowExceededError, GenerationAbortedError } from './errors';
-import { addedText, isEnd } from './engine/decoding';
+import { isEnd, TextStream } from './engine/decoding';
 import type { ChatMessage, Engine, SamplingOptions } from './engine/types';
 import { copyBias } from './align/grounding';
 import { SentenceSegmenter } from './align/segmenter';
@@ -48,7 +48,7 @@ export async function generateAnswer(
   const sampling: SamplingOptions = { ...req.sampling, reportTopK: 5 };
   engine.setSeed(req.seed);
   const generated: number[] = [];
-  let text = '';
+  const stream = new TextStream(engine);
   let reason: AnswerStats['reason'] = 'length';
   let firstTokenMs = 0;
   let firstSentenceMs = 0;
@@ -69,14 +69,12 @@ export async function generateAnswer(
         break;
       }
       generated.push(step.token);
-      // Decode the whole answer and emit the new suffix: a character may span several tokens.
-      const full = engine.decode(generated);
-      const added = addedText(text, full);
+      // The text the token adds (none while a character is cut between tokens).
+      const added = stream.push(step.token);
       if (added !== null) {
         if (!firstTokenMs) firstTokenMs = performance.now() - t0;
         if (!firstSentenceMs && segmenter.push(added).length) firstSentenceMs = performance.now() - t0;
-        emit({ type: 'token', text: added, token: step.token, logprob: step.logprob });
-        text = full;
+        emit({ type: 'token', text: added, tokens: 1 });
       }
     }
   } catch (e) {

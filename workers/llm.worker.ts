@@ -9,7 +9,7 @@ import { isEnd } from './engine/decoding';
 import { OnnxEngine } from './engine/onnx';
 import type { Engine, LoadedModelInfo, LoadProgress, ModelSpec } from './engine/types';
 import { WebLLMEngine } from './engine/webllm';
-import { answerWith } from './answer';
+import { answerWith, batchTokens } from './answer';
 import type { AnswerEvent, AnswerRequest, AnswerStats, CatalogueItem } from './protocol';
 import type { Corrector } from './align/types';
 import { reportRequestsToPage } from './network';
@@ -173,10 +173,13 @@ const api = {
     if (!engine?.info) throw serializeError(new ModelNotLoadedError('no model loaded'));
     stopRequested = false;
     const current = engine;
+    const events = batchTokens(onEvent);
     try {
-      return await answerWith(current, req, onEvent, () => stopRequested, corrector);
+      return await answerWith(current, req, events, () => stopRequested, corrector);
     } catch (e) {
       throw serializeError(toRedraftError(e));
+    } finally {
+      events.flush();
     }
   },
 

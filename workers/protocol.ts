@@ -117,8 +117,11 @@ export interface AnswerStats {
 
 export type AnswerEvent =
   | { type: 'started'; promptTokens: number; droppedMessages: number; backend: Backend; model: string }
-  /** Draft text from the generator; with the sentence loop it is tentative until committed. */
-  | { type: 'token'; text: string; token: number; logprob: number }
+  /**
+   * Draft text from the generator, `tokens` tokens of it (the worker sends a frame's tokens
+   * together: workers/answer.ts batchTokens); with the sentence loop it is tentative until committed.
+   */
+  | { type: 'token'; text: string; tokens: number }
   | { type: 'sentence-drafted'; index: number; text: string }
   | { type: 'sentence-checked'; index: number; candidate: number; verdict: Verdict }
   /** The generator went back to the start of sentence `index` to correct it. */

@@ -189,7 +189,7 @@ class SentenceLoop {
       const delta = addedText(this.streamed, full);
       if (delta === null) continue;
       this.streamed = full;
-      this.emit({ type: 'token', text: delta, token: step.token, logprob: step.logprob });
+      this.emit({ type: 'token', text: delta, tokens: 1 });
       for (const unit of this.segmenter.push(delta)) {
         // A correction re-syncs the generator: the rest of this batch was drafted after the
         // old sentence and is gone.

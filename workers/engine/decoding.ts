@@ -23,6 +23,31 @@ export function addedText(before: string, now: string): string | null {
   return now.length <= before.length || now.endsWith('\uFFFD') ? null : now.slice(before.length);
 }
 
+/**
+ * An answer's text as its tokens arrive, decoded once each: only the tokens since the last whole
+ * character are decoded (after the token before them, so a leading space survives), not the
+ * whole answer again at every step, which grew with the answer and was most of what the answer
+ * loop cost over the engine's own step loop.
+ */
+export class TextStream {
+  text = '';
+  private anchor: number | undefined;
+  private pending: number[] = [];
+
+  constructor(private readonly engine: Engine) {}
+
+  /** Adds a token: the text it completes, or null while a character is cut between tokens. */
+  push(token: number): string | null {
+    this.pending.push(token);
+    const added = addedText('', decodeAfter(this.engine, this.anchor, this.pending));
+    if (added === null) return null;
+    this.text += added;
+    this.anchor = token;
+    this.pending = [];
+    return added;
+  }
+}
+
 /** Up to `n` tokens stepped from the engine's sequence as it stands, until the answer ends. */
 export async function stepTokens(engine: Engine, n: number, sampling: SamplingOptions = GREEDY): Promise<number[]> {
   const out: number[] = [];
