@@ -46,7 +46,7 @@ function sharedAnswers(part) {
 }
 
 function readAnswers() {
-  const files = argv.filter((a, i) => !a.startsWith('--') && !['--part', '--limit', '--judges', '--rewrites', '--out'].includes(argv[i - 1]));
+  const files = argv.filter((a, i) => !a.startsWith('--') && !['--part', '--limit', '--judges', '--rewrites', '--out', '--dtype'].includes(argv[i - 1]));
   if (!files.length) return { name: `../shared/data safety-answers + chat-human (${opt('--part', 'test')} part)`, rows: sharedAnswers(opt('--part', 'test')) };
   const rows = [];
   for (const file of files) {
@@ -217,6 +217,8 @@ export async function evalAnswers() {
       date: new Date().toISOString(),
       commit: execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim(),
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGB: Math.round(os.totalmem() / 2 ** 30) },
+      // The corrector's graph (the aligner tokens): the bundled model's file as the app runs it on WASM unless --dtype says.
+      corrector: service ? `pocket-lm ${opt('--dtype', 'q8 (the app on WASM)')}` : null,
       answers: name, n: rows.length, counts, refusalByKind, summary, rewrites,
       baseline: baseline ? { trainedOn: `safety-answers train part (${baselineTrain.length} answers)`, trainMs: baselineTrainMs } : null,
       rows: rows.map((r, i) => ({ kind: r.kind, prompt: r.prompt.slice(0, 200), scores: Object.fromEntries(judges.map((j) => [j, scores[j][i]])) })),

@@ -27,11 +27,16 @@ export async function moduleServer(root) {
 
 export const BUNDLED_SPEC = { kind: 'bundled', id: 'pocket-lm', path: 'pocket-lm' };
 
-/** The bundled model loaded on the CPU. */
+/**
+ * The bundled model loaded on the CPU: the file the app runs on WASM (its 8-bit graph), or the one
+ * `--dtype fp32|q8` names (the evals' flag, to compare the two).
+ */
 export async function bundledEngine(load, root) {
   const { OnnxEngine } = await load('/workers/engine/onnx.ts');
   const engine = new OnnxEngine(path.join(root, 'public/models') + path.sep, 'cpu');
-  await engine.load(BUNDLED_SPEC, { backend: 'wasm' });
+  const at = process.argv.indexOf('--dtype');
+  const dtype = at > 0 ? process.argv[at + 1] : undefined;
+  await engine.load({ ...BUNDLED_SPEC, ...(dtype ? { dtype } : {}) }, { backend: 'wasm' });
   return engine;
 }
 

@@ -19,6 +19,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { browserMarker, browserPeakMemory, heapsByScope } from './memory.mjs';
+import { measureDtypes, printDtypes } from './dtypes.mjs';
 
 const argv = process.argv.slice(2);
 const args = new Set(argv);
@@ -396,6 +397,8 @@ try {
     console.log('Measuring the sentence loop on WebGPU (1 run per method, 8-token answers)…');
     out.sentenceLoopWebGPU = await measureMethods({ backend: 'webgpu', flags: ['--enable-unsafe-webgpu'], maxTokens: 8, runs: 1 });
   }
+  console.log('Measuring the bundled model\'s fp32 and 8-bit graphs side by side (Node, CPU)…');
+  out.dtypes = await measureDtypes(process.cwd(), { rounds: quick ? 2 : 5 });
   console.log('Measuring the in-page assistant on the demo article…');
   out.inPage = [await measureWidget({ backend: 'wasm', flags: [], runs: quick ? 1 : 3, toEnd: true })];
   if (!quick) out.inPage.push(await measureWidget({ backend: 'webgpu', flags: ['--enable-unsafe-webgpu'], runs: 1, toEnd: false }));
@@ -426,6 +429,7 @@ try {
     console.log(`raw engine step loop ${el.rawTokensPerSecond.toFixed(1)} tok/s; answer loop, events dropped in the worker ${el.silentAnswerTokensPerSecond.toFixed(1)} tok/s; answer loop with checks off, streaming to the page ${el.offTokensPerSecond.toFixed(1)} tok/s: the loop costs ${(100 * el.offCostShare).toFixed(1)}%`);
     if (el.pairedOffRatio !== null) console.log(`answer loop with checks off ÷ raw step loop, median of ${el.pairedRounds.length} paired rounds in one page: ${el.pairedOffRatio.toFixed(3)} (${el.pairedSpread.map((x) => x.toFixed(3)).join('–')}); target ≥ 0.95`);
   }
+  printDtypes(out.dtypes);
   console.log('\nin-page assistant (demo article, model and corrector loaded)');
   console.log('backend | runs | question → first cited sentence ms | whole answer ms');
   console.log('--------|------|------------------------------------|----------------');

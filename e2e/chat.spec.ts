@@ -22,13 +22,14 @@ test('a chat turn on the bundled model (WASM) streams an answer, and nothing lea
   const origin = new URL(page.url()).origin;
   expect(requests.length).toBeGreaterThan(3);
   expect(requests.filter((u) => !u.startsWith(`${origin}/`) && !/^(data|blob):/.test(u))).toEqual([]);
-  expect(requests.some((u) => u.includes('/models/pocket-lm/onnx/model.onnx'))).toBe(true);
+  // On WASM the bundled model's 8-bit graph (workers/engine/onnx.ts bundledDtype).
+  expect(requests.some((u) => u.includes('/models/pocket-lm/onnx/model_quantized.onnx'))).toBe(true);
 });
 
 test('a message sent while the model loads waits, says so, and goes when the model is ready; Esc takes a waiting one back', async ({ page }) => {
   // The model's weights come slowly, so the message is surely sent before the model is ready
   // (the context's route: the worker fetches them, and a page's route does not see its requests).
-  await page.context().route('**/models/pocket-lm/onnx/model.onnx', async (route) => {
+  await page.context().route('**/models/pocket-lm/onnx/model_quantized.onnx', async (route) => {
     await new Promise((r) => setTimeout(r, 4000));
     await route.continue();
   });

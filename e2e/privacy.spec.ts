@@ -32,7 +32,7 @@ test('every request of a chat turn stays on this origin, none carries the typed 
   const listed = new Set(await panel.locator('td.url').evaluateAll((tds) => tds.map((td) => td.getAttribute('title'))));
   // Everything the browser saw is in the panel, the workers' requests included.
   for (const r of http) expect(listed, r.url).toContain(r.url);
-  await expect(panel.locator('tr', { hasText: '/models/pocket-lm/onnx/model.onnx' }).first()).toContainText('bundled model file');
+  await expect(panel.locator('tr', { hasText: '/models/pocket-lm/onnx/model_quantized.onnx' }).first()).toContainText('bundled model file');
   await expect(panel.locator('tr', { hasText: 'ort-wasm' }).first()).toContainText('llm worker');
   await page.keyboard.press('Escape');
   await expect(panel).toBeHidden();

@@ -20,7 +20,7 @@ describe(`Aligner token parity: the app's corrector vs PyTorch (${reference.toke
   const service = new AlignerService(engine);
 
   beforeAll(async () => {
-    await engine.load({ kind: 'bundled', id: 'pocket-lm', path: path.basename(modelDir) }, { backend: 'wasm' });
+    await engine.load({ kind: 'bundled', id: 'pocket-lm', path: path.basename(modelDir), dtype: 'fp32' }, { backend: 'wasm' });
     const token = JSON.parse(readFileSync(path.join(tokensDir, reference.file), 'utf8')) as AlignerToken;
     await service.useToken(token);
   });

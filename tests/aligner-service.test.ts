@@ -17,7 +17,9 @@ describe('AlignerService on pocket-lm', () => {
   const service = new AlignerService(engine);
 
   beforeAll(async () => {
-    await engine.load({ kind: 'bundled', id: 'pocket-lm', path: 'pocket-lm' }, { backend: 'wasm' });
+    // fp32: the cache must give a fresh prefill's numbers exactly, and the 8-bit graph quantizes
+    // activations per call (tests/quantized.test.ts holds it to fp32).
+    await engine.load({ kind: 'bundled', id: 'pocket-lm', path: 'pocket-lm', dtype: 'fp32' }, { backend: 'wasm' });
   });
   afterAll(() => engine.unload());
 

@@ -34,7 +34,7 @@ describe(`Export parity: ONNX in the app's engine vs PyTorch (${path.basename(mo
   const engine = new OnnxEngine(path.dirname(modelDir) + path.sep, 'cpu');
 
   beforeAll(async () => {
-    await engine.load({ kind: 'bundled', id: 'pocket-lm', path: path.basename(modelDir) }, { backend: 'wasm' });
+    await engine.load({ kind: 'bundled', id: 'pocket-lm', path: path.basename(modelDir), dtype: 'fp32' }, { backend: 'wasm' });
   });
   afterAll(() => engine.unload());
 

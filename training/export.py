@@ -3,6 +3,9 @@
   public/models/pocket-lm/{config.json, generation_config.json, tokenizer.json,
                             tokenizer_config.json, onnx/model.onnx, README.md}
 
+and the same graph with its weights in int8 as onnx/model_quantized.onnx (training/quantize.py;
+transformers.js's name for dtype "q8", which the app runs on WASM).
+
 The ONNX graph takes `input_ids`, `attention_mask`, `position_ids` and
 `past_key_values.{i}.key|value` ([batch, kv_heads, past, head_dim]) and returns `logits` and
 `present.{i}.key|value`: the names transformers.js feeds and reads for a `llama` model.
@@ -181,6 +184,12 @@ def main():
     aligner = {"embedding": test_token.embedding.tolist(), "gates": test_token.gates.tolist()}
     Path(args.reference).write_text(json.dumps({"model": out.name, "eos": im_end, "aligner": aligner, "prompts": refs}, indent=1))
 
+    # The 8-bit graph beside it (what the app runs on WASM): training/quantize.py.
+    import quantize  # noqa: E402  (beside this file)
+    import onnx  # noqa: E402
+    q, _ = quantize.quantize(onnx.load(str(out / "onnx" / "model.onnx")))
+    onnx.save(q, str(out / "onnx" / "model_quantized.onnx"))
+
     size_mb = (out / "onnx" / "model.onnx").stat().st_size / 1e6
     card = (ROOT / "MODEL_CARD.md").read_text().format(
         params=f"{model.num_params()/1e6:.2f}M", run=args.run, heldout=record.get("heldout_loss"),
@@ -188,7 +197,7 @@ def main():
         heads=cfg.n_heads, kv=cfg.n_kv_heads, ctx=cfg.max_seq_len)
     (out / "README.md").write_text(card)
     shutil.copy(run / "record.json", out / "training-record.json")
-    print(f"exported {out} ({size_mb:.1f} MB onnx)")
+    print(f"exported {out} ({size_mb:.1f} MB onnx fp32, {(out / 'onnx' / 'model_quantized.onnx').stat().st_size / 1e6:.1f} MB int8)")
 
 
 if __name__ == "__main__":

@@ -61,8 +61,12 @@ async function hubCachedKeys(repo: string): Promise<Request[]> {
 
 async function bundledSizeMB(path: string): Promise<number> {
   try {
-    const res = await fetch(`/models/${path}/onnx/model.onnx`, { method: 'HEAD' });
-    return Math.round((Number(res.headers.get('content-length')) / 1e6) * 10) / 10;
+    // The 8-bit graph, which the app runs on WASM (fp32 on WebGPU: onnx.ts bundledDtype).
+    for (const file of ['model_quantized.onnx', 'model.onnx']) {
+      const res = await fetch(`/models/${path}/onnx/${file}`, { method: 'HEAD' });
+      if (res.ok) return Math.round((Number(res.headers.get('content-length')) / 1e6) * 10) / 10;
+    }
+    return 0;
   } catch {
     return 0;
   }

@@ -12,7 +12,8 @@ export type Backend = 'webgpu' | 'wasm';
 
 /** Which model to load, and where it comes from. */
 export type ModelSpec =
-  | { kind: 'bundled'; id: string; path: string }
+  /** `dtype`: which of the folder's ONNX files (transformers.js names: fp32 → onnx/model.onnx, q8 → onnx/model_quantized.onnx). */
+  | { kind: 'bundled'; id: string; path: string; dtype?: 'fp32' | 'q8' }
   | { kind: 'hub-onnx'; id: string; repo: string; dtype?: string }
   | { kind: 'webllm'; id: string };
 
