@@ -48,15 +48,16 @@ export const CORRECTIONS: Record<CorrectionId, CorrectionInfo> = CORRECTION_TABL
 /** Where a candidate sentence came from: the draft, a correction, or the sources (`extract`: a source sentence itself; `computed`: a statement computed from a table's rows, such as a count; `not-found`: the statement that they do not answer). */
 export const CANDIDATE_SOURCES = /* @__PURE__ */ candidateSourceNames();
 
-// (A function, so that a bundle that never reads the table drops it: see workers/protocol.ts.)
+// (A function, so that a bundle that never reads the table drops it: see workers/protocol.ts.
+// No array methods: the in-page assistant evaluates it when its script loads, before it checks
+// that the page has not replaced them, app/widget/widget.ts.)
 function candidateSourceNames() {
-  return {
-    draft: 'draft',
-    ...Object.fromEntries(Object.entries(CORRECTIONS).map(([id, c]) => [id, c.trail])),
-    extract: 'the source’s own sentence',
-    computed: 'computed from the table’s rows',
-    'not-found': 'the sources do not answer',
-  } as { draft: string; extract: string; computed: string; 'not-found': string } & Record<CorrectionId, string>;
+  const names: Record<string, string> = { draft: 'draft' };
+  for (const id in CORRECTIONS) names[id] = CORRECTIONS[id as CorrectionId].trail;
+  names.extract = 'the source’s own sentence';
+  names.computed = 'computed from the table’s rows';
+  names['not-found'] = 'the sources do not answer';
+  return names as { draft: string; extract: string; computed: string; 'not-found': string } & Record<CorrectionId, string>;
 }
 
 export type CandidateSource = keyof typeof CANDIDATE_SOURCES;
