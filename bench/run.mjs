@@ -222,8 +222,17 @@ async function answerIn(page, c, prompt) {
   return latestStats(page);
 }
 
+/** The answer length setting (Models and settings → Longest answer). */
+async function setLongest(page, tokens) {
+  await page.getByRole('button', { name: 'Models and settings' }).click();
+  await page.getByRole('spinbutton', { name: 'Longest answer (tokens)' }).fill(String(tokens));
+  await page.getByRole('button', { name: 'Close', exact: true }).click();
+}
+
+const PAIRED_TOKENS = 256;
+
 /** Paired rounds of the raw step loop and an answer with checks off, alternating which goes first (at least five in the full run). */
-const PAIRED_ROUNDS = quick ? 2 : 6;
+const PAIRED_ROUNDS = quick ? 2 : 8;
 
 /**
  * The sentence loop's cost per method in one warm page on one backend: each method in a new
@@ -256,14 +265,18 @@ async function measureMethods({ backend, flags, maxTokens, runs, pairedRounds = 
     // The answer loop's own cost, checks off, against the raw step loop: paired rounds in this
     // page, each the two back to back (which goes first alternating), so that the host's drift
     // over the run cancels in each round's ratio.
+    // Answers of 256 tokens here (the speed test reads the same setting): a 64-token answer is a
+    // fifth of a second, shorter than this host's swings.
+    if (pairedRounds) await setLongest(page, PAIRED_TOKENS);
     for (let round = 0; round < pairedRounds; round++) {
       const offFirst = round % 2 === 1;
       const before = offFirst ? await answerIn(page, methodConfigs[0], 'Tell me a story.') : null;
       const { raw } = await rawSpeed(page);
       const off = before ?? (await answerIn(page, methodConfigs[0], 'Tell me a story.'));
-      pairs.push({ round, offFirst, rawTokensPerSecond: raw, offTokensPerSecond: off.tokensPerSecond, ratio: off.tokensPerSecond / raw });
+      pairs.push({ round, offFirst, tokens: off.generatedTokens, rawTokensPerSecond: raw, offTokensPerSecond: off.tokensPerSecond, ratio: off.tokensPerSecond / raw });
       process.stdout.write(`  ${backend} paired round ${round + 1}: raw ${raw.toFixed(1)} tok/s, off ${off.tokensPerSecond.toFixed(1)} tok/s (×${(off.tokensPerSecond / raw).toFixed(3)})\n`);
     }
+    if (pairedRounds) await setLongest(page, maxTokens);
     for (let run = 0; run < runs; run++) {
       const { raw, silent } = await rawSpeed(page);
       rawRuns.push(raw);

@@ -49,6 +49,8 @@ export async function generateAnswer(
   engine.setSeed(req.seed);
   const generated: number[] = [];
   const stream = new TextStream(engine);
+  /** Tokens whose text has gone out (a character cut between tokens goes out with its last). */
+  let sent = 0;
   let reason: AnswerStats['reason'] = 'length';
   let firstTokenMs = 0;
   let firstSentenceMs = 0;
@@ -74,7 +76,8 @@ export async function generateAnswer(
       if (added !== null) {
         if (!firstTokenMs) firstTokenMs = performance.now() - t0;
         if (!firstSentenceMs && segmenter.push(added).length) firstSentenceMs = performance.now() - t0;
-        emit({ type: 'token', text: added, tokens: 1 });
+        emit({ type: 'token', text: added, tokens: generated.length - sent });
+        sent = generated.length;
       }
     }
   } catch (e) {

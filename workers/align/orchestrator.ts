@@ -174,6 +174,8 @@ class SentenceLoop {
     this.prefillMs = performance.now() - this.t0;
     engine.setLogitProcessors(this.cursor.decoding);
     let answerTokens = 0;
+    /** Tokens drafted whose text has not gone out yet (a character cut between tokens). */
+    let held = 0;
     generation: while (answerTokens < this.maxAnswerTokens) {
       await yieldToEventLoop();
       this.throwIfStopped();
@@ -184,12 +186,14 @@ class SentenceLoop {
         break;
       }
       this.draftTokens++;
+      held++;
       answerTokens = engine.position() - promptIds.length;
       const full = this.cursor.textSince(this.mark);
       const delta = addedText(this.streamed, full);
       if (delta === null) continue;
       this.streamed = full;
-      this.emit({ type: 'token', text: delta, tokens: 1 });
+      this.emit({ type: 'token', text: delta, tokens: held });
+      held = 0;
       for (const unit of this.segmenter.push(delta)) {
         // A correction re-syncs the generator: the rest of this batch was drafted after the
         // old sentence and is gone.
