@@ -46,7 +46,6 @@ def quantize(model: onnx.ModelProto) -> tuple[onnx.ModelProto, dict]:
             consumers.setdefault(i, []).append(n)
 
     new_inits: list[onnx.TensorProto] = []
-    drop_inits: set[str] = set()
     drop_nodes: set[int] = set()
     # Each replaced node's index → the nodes that stand in its place (topological order kept).
     replace: dict[int, list] = {}

@@ -559,12 +559,6 @@ export class SourceIndex {
   }
 
   /**
-   * The source sentences that may bear on `question` (their passage holds one of its content
-   * words), best first (BM25 over the sentences), each with the share of the question's word weight it holds and its passage
-   * holds (weights: inverse sentence frequency, so a word every sentence has counts little), and
-   * whether it has the kind of answer asked for (a number, an amount of money).
-   */
-  /**
    * The question's content words with their weights: inverse sentence frequency, so a word every
    * sentence has counts little; names (capitalised past the first word) weigh NAME_WEIGHT times.
    */
@@ -585,6 +579,12 @@ export class SourceIndex {
     return held.sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
   }
 
+  /**
+   * The source sentences that may bear on `question` (their passage holds one of its content
+   * words), best first (BM25 over the sentences), each with the share of the question's word weight it holds and its passage
+   * holds (weights: inverse sentence frequency, so a word every sentence has counts little), and
+   * whether it has the kind of answer asked for (a number, an amount of money).
+   */
   rank(question: string): Ranked[] {
     const asked = focusOf(question);
     const kind = answerKind(asked);
